@@ -1,0 +1,181 @@
+/**
+ * Backend selection: `--backend` / `SSL_BACKEND` = `tensorflow | webgpu | wasm | cpu | auto`.
+ *
+ * - `tensorflow`: the optional native backend from `npm:@tensorflow/tfjs-node-gpu` (or `-node`). It cannot be
+ *   installed where libtensorflow cannot be downloaded, so it is never required; see the README.
+ * - `webgpu`: `@tensorflow/tfjs-backend-webgpu` on Deno's `navigator.gpu`.
+ * - `wasm`: `@tensorflow/tfjs-backend-wasm` (XNNPACK, SIMD) plus the training kernels from `./wasm_kernels.ts`.
+ * - `cpu`: the pure-JS reference backend (slow; used to check the others).
+ * - `auto`: tensorflow when importable, else webgpu when a hardware (non-fallback) adapter exists, else wasm.
+ *
+ * The chosen backend, its device and the library versions are printed on stderr and returned, so every
+ * experiment can record them beside its numbers.
+ *
+ * @module
+ */
+import { tf } from "../tf.ts";
+import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
+
+/** Backends the suite can run on. */
+export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
+/** What a user may ask for. */
+export type BackendRequest = BackendName | "auto";
+
+/** Where and how tensors are computed; recorded in every result's provenance. */
+export interface BackendInfo {
+  /** The backend actually in use. */
+  name: BackendName;
+  /** What was asked for (`auto` or a name). */
+  requested: BackendRequest;
+  /** Human-readable device, e.g. "wasm SIMD, 1 thread" or the GPU adapter description. */
+  device: string;
+  /** Library and runtime versions. */
+  versions: Record<string, string>;
+}
+
+const BACKENDS: readonly BackendRequest[] = ["tensorflow", "webgpu", "wasm", "cpu", "auto"];
+let current: BackendInfo | null = null;
+
+/**
+ * The backend requested on the command line (`--backend NAME` or `--backend=NAME`) or by `SSL_BACKEND`,
+ * defaulting to `auto`. Throws a one-line error for an unknown name.
+ */
+export function requestedBackend(args: string[] = Deno.args): BackendRequest {
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--backend") value = args[i + 1];
+    else if (args[i].startsWith("--backend=")) value = args[i].slice("--backend=".length);
+  }
+  value ??= Deno.env.get("SSL_BACKEND") ?? "auto";
+  if (!BACKENDS.includes(value as BackendRequest)) {
+    throw new Error(`unknown backend "${value}": expected one of ${BACKENDS.join(", ")}`);
+  }
+  return value as BackendRequest;
+}
+
+/** The backend selected by the last `initBackend`, or null before it. */
+export function backendInfo(): BackendInfo | null {
+  return current;
+}
+
+/**
+ * Select, initialise and report a backend. Idempotent for the same request.
+ * @param request a backend name or `auto` (default: from `--backend` / `SSL_BACKEND`).
+ * @param opts.quiet do not print the choice on stderr.
+ */
+export async function initBackend(
+  request: BackendRequest = requestedBackend(),
+  opts: { quiet?: boolean } = {},
+): Promise<BackendInfo> {
+  if (
+    current && tf.getBackend() === current.name && (current.requested === request || current.name === request)
+  ) {
+    return current;
+  }
+  let info: BackendInfo | null = null;
+  if (request === "auto") {
+    info = (await tryTensorflow(false)) ?? (await tryWebgpu(false)) ?? (await useWasm());
+  } else if (request === "tensorflow") info = await tryTensorflow(true);
+  else if (request === "webgpu") info = await tryWebgpu(true);
+  else if (request === "wasm") info = await useWasm();
+  else info = await useCpu();
+  if (!info) throw new Error(`backend "${request}" is not available`);
+  info.requested = request;
+  current = info;
+  if (!opts.quiet) {
+    console.error(
+      `backend: ${info.name} (${info.device}); tfjs-core ${tf.version_core}; deno ${Deno.version.deno}`,
+    );
+  }
+  return info;
+}
+
+function baseVersions(): Record<string, string> {
+  return { "tfjs-core": tf.version_core, deno: Deno.version.deno, v8: Deno.version.v8 };
+}
+
+async function useCpu(): Promise<BackendInfo> {
+  await tf.setBackend("cpu");
+  await tf.ready();
+  return { name: "cpu", requested: "cpu", device: "pure JS, 1 thread", versions: baseVersions() };
+}
+
+async function useWasm(): Promise<BackendInfo> {
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  registerWasmTrainingKernels();
+  if (!(await tf.setBackend("wasm"))) throw new Error("wasm backend failed to initialise");
+  await tf.ready();
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
+  return {
+    name: "wasm",
+    requested: "wasm",
+    device: `wasm XNNPACK${simd ? " SIMD" : ""}, ${threads ? "multi-threaded" : "1 thread"}`,
+    versions: { ...baseVersions(), "tfjs-backend-wasm": wasm.version_wasm },
+  };
+}
+
+/** Names a software rasteriser, which `auto` must not pick over wasm. */
+function isSoftwareAdapter(text: string): boolean {
+  return /llvmpipe|lavapipe|swiftshader|software/i.test(text);
+}
+
+async function tryWebgpu(required: boolean): Promise<BackendInfo | null> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const fail = (why: string) => {
+    if (required) throw new Error(`webgpu backend unavailable: ${why}`);
+    return null;
+  };
+  if (!gpu) return fail("navigator.gpu is missing (no WebGPU in this Deno)");
+  const adapter = (await gpu.requestAdapter()) as
+    | { info?: Record<string, string | boolean>; isFallbackAdapter?: boolean }
+    | null;
+  if (!adapter) return fail("no GPU adapter found");
+  const ai = adapter.info ?? {};
+  const description = [ai.vendor, ai.architecture, ai.device, ai.description].filter(Boolean).join(" ");
+  const fallback = adapter.isFallbackAdapter === true || ai.isFallbackAdapter === true ||
+    isSoftwareAdapter(description);
+  if (fallback && !required) return null;
+  const webgpu = await import("@tensorflow/tfjs-backend-webgpu");
+  if (!(await tf.setBackend("webgpu"))) return fail("tfjs-backend-webgpu failed to initialise");
+  await tf.ready();
+  return {
+    name: "webgpu",
+    requested: "webgpu",
+    device: description || "unnamed GPU adapter",
+    versions: {
+      ...baseVersions(),
+      "tfjs-backend-webgpu": (webgpu as { version_webgpu?: string }).version_webgpu ?? "4.22.0",
+    },
+  };
+}
+
+async function tryTensorflow(required: boolean): Promise<BackendInfo | null> {
+  // The native packages are optional: they are imported only when installed into node_modules
+  // (`deno install --allow-scripts npm:@tensorflow/tfjs-node-gpu@4.22.0`), never fetched on the fly.
+  const errors: string[] = [];
+  for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
+    try {
+      await Deno.stat(`node_modules/${pkg}`);
+    } catch {
+      errors.push(`${pkg} not installed`);
+      continue;
+    }
+    try {
+      const spec = `npm:${pkg}@4.22.0`;
+      await import(spec);
+      if (!(await tf.setBackend("tensorflow"))) throw new Error("setBackend('tensorflow') returned false");
+      await tf.ready();
+      return {
+        name: "tensorflow",
+        requested: "tensorflow",
+        device: `${pkg} (libtensorflow${pkg.endsWith("gpu") ? ", CUDA" : ", CPU"})`,
+        versions: { ...baseVersions(), [pkg.split("/")[1]]: "4.22.0" },
+      };
+    } catch (e) {
+      errors.push(`${pkg}: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
+  if (required) throw new Error(`tensorflow backend unavailable: ${errors.join("; ")}`);
+  return null;
+}
