@@ -1,0 +1,22 @@
+/**
+ * The optimizer contract of `lib/train`: plain objects that update `tf.Variable`s in place from gradients, with
+ * the learning rate passed per step (so any schedule can drive them).
+ *
+ * @module
+ */
+import type { tf } from "../tf.ts";
+
+/** An optimizer over a fixed list of variables. */
+export interface Optimizer {
+  /** e.g. "sgd", "adamw", "lars". */
+  readonly name: string;
+  /**
+   * Apply one update. `grads[i]` is the gradient of `variables[i]` given at construction; `lr` is this step's
+   * learning rate. Does not dispose `grads`.
+   */
+  step(grads: tf.Tensor[], lr: number): void;
+  /** Optimizer state (moments etc.) by stable name, for checkpoints. */
+  stateVariables(): Record<string, tf.Variable>;
+  /** Free the state. */
+  dispose(): void;
+}
