@@ -84,14 +84,14 @@ export async function initBackend(
   current = info;
   if (!opts.quiet) {
     console.error(
-      `backend: ${info.name} (${info.device}); tfjs-core ${tf.version_core}; deno ${Deno.version.deno}`,
+      `backend: ${info.name} (${info.device}); tfjs ${tf.version.tfjs}; deno ${Deno.version.deno}`,
     );
   }
   return info;
 }
 
 function baseVersions(): Record<string, string> {
-  return { "tfjs-core": tf.version_core, deno: Deno.version.deno, v8: Deno.version.v8 };
+  return { tfjs: tf.version.tfjs, deno: Deno.version.deno, v8: Deno.version.v8 };
 }
 
 async function useCpu(): Promise<BackendInfo> {
