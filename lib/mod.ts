@@ -6,3 +6,6 @@
 export { tf } from "./tf.ts";
 export { Rng } from "./rng.ts";
 export * from "./backend/mod.ts";
+export * from "./data/mod.ts";
+export * from "./papers.ts";
+export * from "./paths.ts";
