@@ -24,8 +24,12 @@ export interface Module {
   dispose(): void;
 }
 
-/** What an encoder returns. */
+/**
+ * What an encoder returns. The index signature makes it a `tf.TensorContainer`, so a whole output can be
+ * returned from `tf.tidy` (models may add fields, e.g. the ViT's final `tokens`).
+ */
 export interface EncoderOutput {
+  [key: string]: tf.Tensor | tf.Tensor[];
   /** The representation h (after global pooling / the CLS token), shape [B, outDim]. */
   h: tf.Tensor2D;
   /** Intermediate per-stage features (e.g. each ResNet stage's output), for per-layer evaluation. */

@@ -12,9 +12,10 @@ export interface Optimizer {
   readonly name: string;
   /**
    * Apply one update. `grads[i]` is the gradient of `variables[i]` given at construction; `lr` is this step's
-   * learning rate. Does not dispose `grads`.
+   * learning rate. A null/undefined entry (a variable the loss does not depend on) is skipped entirely, as
+   * PyTorch skips parameters whose `.grad` is None. Does not dispose `grads`.
    */
-  step(grads: tf.Tensor[], lr: number): void;
+  step(grads: ReadonlyArray<tf.Tensor | null | undefined>, lr: number): void;
   /** Optimizer state (moments etc.) by stable name, for checkpoints. */
   stateVariables(): Record<string, tf.Variable>;
   /** Free the state. */

@@ -1,0 +1,215 @@
+/**
+ * Checkpoints: named tensors + step + JSON metadata in one binary file, written atomically (temp file, fsync,
+ * rename) so an interrupted save never leaves a corrupt checkpoint behind, and restored into variables by name
+ * with shape checks.
+ *
+ * File layout (little-endian): the 8 ASCII bytes `SSLCKPT1`, a u32 header length, the UTF-8 JSON header
+ * `{version, step, meta, tensors: [{name, dtype, shape, offset, bytes}]}`, zero padding to a multiple of 8, then
+ * the raw tensor data at the listed offsets (relative to the start of the data section).
+ *
+ * @module
+ */
+import { tf } from "../tf.ts";
+import type { Module } from "../models/types.ts";
+
+const MAGIC = "SSLCKPT1";
+
+/** One stored tensor. */
+export interface CheckpointTensor {
+  /** Shape. */
+  shape: number[];
+  /** Element type. */
+  dtype: "float32" | "int32";
+  /** Values in row-major order. */
+  data: Float32Array | Int32Array;
+}
+
+/** A loaded checkpoint. */
+export interface Checkpoint {
+  /** Training steps completed when it was written. */
+  step: number;
+  /** Free-form JSON metadata (seed, config, loss history, data-loader state…). */
+  meta: Record<string, unknown>;
+  /** Tensors by name. */
+  tensors: Record<string, CheckpointTensor>;
+}
+
+/** What {@link saveCheckpoint} writes. */
+export interface CheckpointContent {
+  /** Training steps completed. */
+  step: number;
+  /** Tensors (typically variables) by name. */
+  tensors: Record<string, tf.Tensor>;
+  /** JSON-serialisable metadata. */
+  meta?: Record<string, unknown>;
+}
+
+interface HeaderEntry {
+  name: string;
+  dtype: "float32" | "int32";
+  shape: number[];
+  offset: number;
+  bytes: number;
+}
+
+/** Write a checkpoint atomically: to `<path>.tmp-<pid>`, flushed to disk, then renamed over `path`. */
+export async function saveCheckpoint(path: string, content: CheckpointContent): Promise<void> {
+  if (!(Number.isInteger(content.step) && content.step >= 0)) {
+    throw new Error(`saveCheckpoint: step must be an integer >= 0, got ${content.step}`);
+  }
+  const entries: HeaderEntry[] = [];
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, t] of Object.entries(content.tensors)) {
+    if (t.isDisposed) throw new Error(`saveCheckpoint: tensor "${name}" is disposed`);
+    if (t.dtype !== "float32" && t.dtype !== "int32") {
+      throw new Error(`saveCheckpoint: tensor "${name}" has unsupported dtype ${t.dtype}`);
+    }
+    const data = await t.data();
+    const bytes = new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    entries.push({ name, dtype: t.dtype, shape: t.shape.slice(), offset, bytes: bytes.byteLength });
+    chunks.push(bytes);
+    offset += bytes.byteLength;
+  }
+  const header = new TextEncoder().encode(
+    JSON.stringify({ version: 1, step: content.step, meta: content.meta ?? {}, tensors: entries }),
+  );
+  const preamble = 8 + 4 + header.byteLength;
+  const pad = (8 - (preamble % 8)) % 8;
+  const head = new Uint8Array(preamble + pad);
+  head.set(new TextEncoder().encode(MAGIC), 0);
+  new DataView(head.buffer).setUint32(8, header.byteLength, true);
+  head.set(header, 12);
+
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+  if (dir) await Deno.mkdir(dir, { recursive: true });
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  try {
+    for (const chunk of [head, ...chunks]) {
+      let written = 0;
+      while (written < chunk.byteLength) written += await file.write(chunk.subarray(written));
+    }
+    await file.syncData();
+  } catch (e) {
+    file.close();
+    await Deno.remove(tmp).catch(() => {});
+    throw new Error(`saveCheckpoint: writing ${path} failed: ${(e as Error).message}`);
+  }
+  file.close();
+  await Deno.rename(tmp, path);
+}
+
+/** Read a checkpoint; throws a one-line error naming the file for a missing, foreign or truncated file. */
+export async function loadCheckpoint(path: string): Promise<Checkpoint> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    throw new Error(`loadCheckpoint: cannot read ${path}: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (bytes.byteLength < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
+    throw new Error(`loadCheckpoint: ${path} is not a checkpoint (bad magic)`);
+  }
+  const hlen = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+  if (12 + hlen > bytes.byteLength) throw new Error(`loadCheckpoint: ${path} is truncated (header)`);
+  let header: { step: number; meta: Record<string, unknown>; tensors: HeaderEntry[] };
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen)));
+  } catch {
+    throw new Error(`loadCheckpoint: ${path} has a corrupt header`);
+  }
+  const start = 12 + hlen + ((8 - ((12 + hlen) % 8)) % 8);
+  const tensors: Record<string, CheckpointTensor> = {};
+  for (const e of header.tensors) {
+    const n = e.shape.reduce((a, b) => a * b, 1);
+    if (e.bytes !== n * 4 || start + e.offset + e.bytes > bytes.byteLength) {
+      throw new Error(`loadCheckpoint: ${path} is truncated or corrupt at tensor "${e.name}"`);
+    }
+    // copy into an aligned buffer
+    const raw = bytes.slice(start + e.offset, start + e.offset + e.bytes).buffer;
+    tensors[e.name] = {
+      shape: e.shape,
+      dtype: e.dtype,
+      data: e.dtype === "int32" ? new Int32Array(raw) : new Float32Array(raw),
+    };
+  }
+  return { step: header.step, meta: header.meta ?? {}, tensors };
+}
+
+/** Options of {@link restoreVariables}. */
+export interface RestoreOptions {
+  /** Prefix of the names in the checkpoint (e.g. "model/"); default "". */
+  prefix?: string;
+  /** Skip variables the checkpoint lacks instead of throwing (default false). */
+  allowMissing?: boolean;
+}
+
+/**
+ * Assign checkpointed values to variables by name (`prefix + name`). Shapes and dtypes must match. Returns the
+ * names restored.
+ */
+export function restoreVariables(
+  ckpt: Checkpoint,
+  variables: Record<string, tf.Variable>,
+  opts: RestoreOptions = {},
+): string[] {
+  const prefix = opts.prefix ?? "";
+  const restored: string[] = [];
+  // validate everything before assigning anything
+  for (const [name, v] of Object.entries(variables)) {
+    const t = ckpt.tensors[prefix + name];
+    if (!t) {
+      if (opts.allowMissing) continue;
+      throw new Error(`restoreVariables: checkpoint lacks variable "${prefix + name}"`);
+    }
+    if (!tf.util.arraysEqual(t.shape, v.shape) || t.dtype !== v.dtype) {
+      throw new Error(
+        `restoreVariables: "${
+          prefix + name
+        }" is ${t.dtype}[${t.shape}] in the checkpoint but ${v.dtype}[${v.shape}] in the model`,
+      );
+    }
+  }
+  for (const [name, v] of Object.entries(variables)) {
+    const t = ckpt.tensors[prefix + name];
+    if (!t) continue;
+    tf.tidy(() => v.assign(tf.tensor(t.data, t.shape, t.dtype)));
+    restored.push(name);
+  }
+  return restored;
+}
+
+/** Save every named variable of a model (weights and batch-norm statistics), e.g. a trained encoder. */
+export async function saveModel(
+  path: string,
+  model: Module,
+  meta: Record<string, unknown> = {},
+): Promise<void> {
+  await saveCheckpoint(path, {
+    step: 0,
+    tensors: model.namedVariables(),
+    meta: { model: model.name, ...meta },
+  });
+}
+
+/** Load a model saved by {@link saveModel} (or a training checkpoint, with `prefix`) into `model`; returns its meta. */
+export async function loadModel(
+  path: string,
+  model: Module,
+  opts: RestoreOptions = {},
+): Promise<Record<string, unknown>> {
+  const ckpt = await loadCheckpoint(path);
+  restoreVariables(ckpt, model.namedVariables(), opts);
+  return ckpt.meta;
+}
+
+/** Whether a file exists at `path`. */
+export async function fileExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
