@@ -25,3 +25,4 @@ export * from "./train/checkpoint.ts";
 export * from "./train/loop.ts";
 export * from "./train/progress.ts";
 export * from "./train/ema.ts";
+export * from "./augment/mod.ts";
