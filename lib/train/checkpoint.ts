@@ -119,11 +119,20 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   } catch {
     throw new Error(`loadCheckpoint: ${path} has a corrupt header`);
   }
+  if (
+    typeof header !== "object" || header === null || !Number.isInteger(header.step) ||
+    !Array.isArray(header.tensors)
+  ) {
+    throw new Error(`loadCheckpoint: ${path} has a corrupt header (no step or tensor list)`);
+  }
   const start = 12 + hlen + ((8 - ((12 + hlen) % 8)) % 8);
   const tensors: Record<string, CheckpointTensor> = {};
   for (const e of header.tensors) {
-    const n = e.shape.reduce((a, b) => a * b, 1);
-    if (e.bytes !== n * 4 || start + e.offset + e.bytes > bytes.byteLength) {
+    const n = Array.isArray(e?.shape) ? e.shape.reduce((a, b) => a * b, 1) : NaN;
+    if (
+      (e?.dtype !== "float32" && e?.dtype !== "int32") || !(Number.isInteger(e.offset) && e.offset >= 0) ||
+      e.bytes !== n * 4 || start + e.offset + e.bytes > bytes.byteLength
+    ) {
       throw new Error(`loadCheckpoint: ${path} is truncated or corrupt at tensor "${e.name}"`);
     }
     // copy into an aligned buffer

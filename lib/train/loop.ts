@@ -1,7 +1,9 @@
 /**
  * The training loop shared by every method: gradient step via `tf.variableGrads`, learning-rate schedule,
  * progress bar, periodic atomic checkpoints with resume, and a guard that stops on a non-finite loss or
- * gradient before it can corrupt the weights (the last good checkpoint is left untouched).
+ * gradient before it can corrupt the weights (the last good checkpoint is left untouched). Only the optimizer
+ * update is withheld: side effects of the failing step's forward pass (batch-norm running statistics, memory
+ * banks) have already happened, so after a `"stop"` reload the last checkpoint before evaluating the model.
  *
  * Determinism: the loop itself draws no random numbers. Make `lossFn(step)` a function of the step and the
  * variables only, e.g. draw the batch and augmentations from `new Rng(seed).fork(step)`; then two runs with the
@@ -37,7 +39,8 @@ export interface CheckpointConfig {
   /**
    * Everything to save and restore by name (default: the trained variables as `var.<i>`). Pass
    * `model.namedVariables()` (and heads', momentum encoders'…) to include batch-norm statistics. The optimizer
-   * state is added under `optimizer.<name>`.
+   * state is added under `optimizer.<name>`. Must include every trained variable (checked), so a resume cannot
+   * silently restart one from its initial value.
    */
   variables?: Record<string, tf.Variable>;
   /** Extra JSON state saved with every checkpoint (returned to `onResume`). */
@@ -118,6 +121,16 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
   const saved: Record<string, tf.Variable> = {};
   if (ck) {
     const own = ck.variables ?? Object.fromEntries(opts.variables.map((v, i) => [`var.${i}`, v]));
+    // A trained variable missing from the checkpoint would silently restart from its initial value on resume.
+    const covered = new Set(Object.values(own));
+    const missing = opts.variables.findIndex((v) => !covered.has(v));
+    if (missing >= 0) {
+      throw new Error(
+        `${label}: checkpoint.variables lacks trained variables[${missing}] (${
+          opts.variables[missing].name
+        }); include every trained variable so a resume restores it`,
+      );
+    }
     Object.assign(saved, own);
     for (const [k, v] of Object.entries(opts.optimizer.stateVariables())) saved[`optimizer.${k}`] = v;
   }
@@ -131,6 +144,12 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
     if (opts.seed !== undefined && seed !== undefined && seed !== opts.seed) {
       throw new Error(
         `${label}: checkpoint ${ck.path} was written with seed ${seed}, this run uses ${opts.seed}`,
+      );
+    }
+    const savedOptimizer = c.meta.optimizer;
+    if (savedOptimizer !== undefined && savedOptimizer !== opts.optimizer.name) {
+      throw new Error(
+        `${label}: checkpoint ${ck.path} was written by optimizer ${savedOptimizer}, this run uses ${opts.optimizer.name}`,
       );
     }
     if (c.step > opts.steps) {
@@ -166,7 +185,7 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
 
   for (let step = start; step < opts.steps; step++) {
     const lr = opts.lr(step);
-    const { value, grads, norm } = tf.tidy(() => {
+    const { stats, grads } = tf.tidy(() => {
       let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
       try {
         result = tf.variableGrads(() => {
@@ -190,10 +209,11 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
       const norm = needNorm && present.length > 0
         ? tf.sqrt(tf.addN(present.map((g) => tf.sum(tf.square(g)))))
         : tf.scalar(0);
-      return { value, grads: list, norm };
-    }) as { value: tf.Scalar; grads: (tf.Tensor | null)[]; norm: tf.Scalar };
-    const [loss, gradNorm] = [(await value.data())[0], (await norm.data())[0]];
-    const release = () => tf.dispose([value, norm, ...grads.filter((g): g is tf.Tensor => g !== null)]);
+      // loss and gradient norm in one tensor: one device read-back per step instead of two
+      return { stats: tf.stack([value, norm]), grads: list };
+    }) as { stats: tf.Tensor1D; grads: (tf.Tensor | null)[] };
+    const [loss, gradNorm] = await stats.data();
+    const release = () => tf.dispose([stats, ...grads.filter((g): g is tf.Tensor => g !== null)]);
     if (!Number.isFinite(loss) || (checkGrads && !Number.isFinite(gradNorm))) {
       release();
       const what = Number.isFinite(loss)

@@ -64,7 +64,8 @@ export class Progress {
       now: () => performance.now(),
       redrawMs: 200,
       lineSeconds: 60,
-      ...opts,
+      // an option given as `undefined` keeps its default (a plain spread would override it with undefined)
+      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as ProgressOptions,
     };
     this.#t0 = this.#o.now();
     if (!this.#o.tty) this.#lastDraw = this.#t0;

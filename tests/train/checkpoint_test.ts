@@ -101,3 +101,25 @@ Deno.test("saveModel / loadModel restore a ResNet including batch-norm statistic
   [a, b, c].forEach((m) => m.dispose());
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("loadCheckpoint names the file for a well-formed JSON header that is not a checkpoint header", async () => {
+  const dir = await Deno.makeTempDir();
+  const write = async (name: string, header: unknown) => {
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const bytes = new Uint8Array(12 + json.length);
+    bytes.set(new TextEncoder().encode("SSLCKPT1"), 0);
+    new DataView(bytes.buffer).setUint32(8, json.length, true);
+    bytes.set(json, 12);
+    await Deno.writeFile(`${dir}/${name}`, bytes);
+    return `${dir}/${name}`;
+  };
+  const noList = await write("nolist.bin", { version: 1, step: 3, meta: {} });
+  const e1 = await assertRejects(() => loadCheckpoint(noList), Error, `${noList} has a corrupt header`);
+  assert(!(e1 instanceof TypeError));
+  const badDtype = await write("dtype.bin", {
+    step: 0,
+    tensors: [{ name: "x", dtype: "float64", shape: [1], offset: 0, bytes: 4 }],
+  });
+  await assertRejects(() => loadCheckpoint(badDtype), Error, `corrupt at tensor "x"`);
+  await Deno.remove(dir, { recursive: true });
+});

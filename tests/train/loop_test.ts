@@ -10,7 +10,7 @@ import { tf } from "../../lib/tf.ts";
 import { Rng } from "../../lib/rng.ts";
 import { resnet } from "../../lib/models/resnet.ts";
 import { linearHead } from "../../lib/models/heads.ts";
-import { adam, sgd } from "../../lib/train/optimizers.ts";
+import { adam, adamw, sgd } from "../../lib/train/optimizers.ts";
 import { constantLr } from "../../lib/train/schedules.ts";
 import { NonFiniteError, trainLoop } from "../../lib/train/loop.ts";
 import { loadCheckpoint } from "../../lib/train/checkpoint.ts";
@@ -257,4 +257,38 @@ Deno.test("trainLoop validates its options", async () => {
     "scalar",
   );
   tf.dispose([w, nt]);
+});
+
+Deno.test("trainLoop refuses a checkpoint that would not restore every trained variable, or another optimizer's", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/ck.bin`;
+  const w = tf.variable(tf.tensor1d([1, 2]));
+  const b = tf.variable(tf.tensor1d([0.5]));
+  const base = {
+    steps: 2,
+    variables: [w, b],
+    lr: constantLr(0.1),
+    lossFn: () => tf.add(tf.sum(tf.square(w)), tf.sum(b)) as tf.Scalar,
+    progress: false as const,
+  };
+  // b is trained but not checkpointed: a resume would silently restart it from its initial value
+  await assertRejects(
+    () => trainLoop({ ...base, optimizer: sgd([w, b]), checkpoint: { path, every: 1, variables: { w } } }),
+    Error,
+    "checkpoint.variables lacks trained variables[1]",
+  );
+  assertEquals(await Deno.stat(path).then(() => true, () => false), false);
+  // a checkpoint written by adam is not resumed by adamw (same state names, different update rule)
+  const opt = adam([w, b]);
+  await trainLoop({ ...base, optimizer: opt, checkpoint: { path, every: 1 } });
+  const other = adamw([w, b]);
+  await assertRejects(
+    () => trainLoop({ ...base, steps: 3, optimizer: other, checkpoint: { path, every: 1 } }),
+    Error,
+    "written by optimizer adam, this run uses adamw",
+  );
+  opt.dispose();
+  other.dispose();
+  tf.dispose([w, b]);
+  await Deno.remove(dir, { recursive: true });
 });

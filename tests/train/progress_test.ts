@@ -82,3 +82,24 @@ Deno.test("Progress prints a line at least every lineSeconds without a terminal"
   }
   assertEquals(out.length, 5);
 });
+
+Deno.test("Progress: options given as undefined keep their defaults", () => {
+  let t = 0;
+  const out: string[] = [];
+  // e.g. trainLoop's `progress: { write: cfg.log, now: cfg.clock }` with a config that sets neither
+  const p = new Progress({
+    label: "x",
+    total: 2,
+    tty: false,
+    write: (s) => out.push(s),
+    now: () => t,
+    startStep: undefined,
+    redrawMs: undefined,
+    lineSeconds: undefined,
+  });
+  t = 1000;
+  p.update(2, 0.5);
+  assertEquals(out.length, 1);
+  assertStringIncludes(out[0], "2/2 loss 0.5000");
+  assertStringIncludes(out[0], "2.00 step/s");
+});
