@@ -170,6 +170,11 @@ export async function cachedDataset(
     console.error(`${(e as Error).message}; rebuilding it`);
   }
   const ds = await make();
-  await writeDatasetCache(path, ds, key);
+  try {
+    await writeDatasetCache(path, ds, key);
+  } catch (e) {
+    // The dataset is built; failing to cache it only costs a rebuild next time.
+    console.error(`could not write dataset cache ${path}: ${(e as Error).message.split("\n")[0]}`);
+  }
   return ds;
 }

@@ -84,3 +84,15 @@ Deno.test("a bad label in a cache file is reported with the split and label set"
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cachedDataset still returns the built dataset when the cache cannot be written", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // the parent "directory" is a plain file, so the cache write fails
+    await Deno.writeTextFile(`${dir}/blocker`, "x");
+    const got = await cachedDataset(`${dir}/blocker/t.ssl-ds`, "k", () => Promise.resolve(ds));
+    assertEquals(got, ds);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
