@@ -1,0 +1,336 @@
+/**
+ * Training-throughput benchmark: images/s of one full training step (forward, backward, Adam lr 1e-3) of the
+ * suite's encoders at batch 256 on 32×32×3 inputs, on every available backend.
+ *
+ *     deno task bench [--json] [--backend NAME[,NAME]] [--steps N] [--warmup N] [--batch N]
+ *                     [--models cnn3,resnet18-w16,simclr-cnn3,simclr-resnet18-w16] [--profile]
+ *                     [--compare-torch] [--threads N]
+ *
+ * Models:
+ * - `cnn3`, `resnet18-w16`: supervised step, encoder + linear head (10 classes), softmax cross-entropy.
+ * - `simclr-cnn3`, `simclr-resnet18-w16`: one SimCLR step: two augmented views of the batch (random resized
+ *   crop, flip, colour distortion; the augmentation is inside the timed step), encoder + MLP projection head
+ *   (128-d), NT-Xent (τ = 0.5) over the 2·batch embeddings. imagesPerSec counts source images, not views.
+ *
+ * Backends: by default wasm plus whatever `auto` would pick (tensorflow / hardware webgpu) when that differs.
+ * The pure-JS cpu backend is skipped unless asked for with `--backend cpu` (it is >100× slower).
+ * The reported figure is the median over `--steps` timed steps after `--warmup` untimed ones.
+ *
+ * `--json` prints one object per line: `{model, backend, batch, imagesPerSec, msPerStep}`.
+ * `--profile` also prints, per model, the time per kernel of one step (tf.profile), largest first.
+ * `--baseline` puts tfjs-backend-wasm's own kernels back where `lib/backend/wasm_kernels.ts` replaced one
+ * (only the kernels wasm lacks stay), for before/after numbers.
+ * `--compare-torch` runs `bench/torch_reference.py` (same models, same line format) with `/usr/bin/python3`
+ * and `--threads` (default 2) when python3-torch is installed, and prints tfjs/PyTorch ratios.
+ *
+ * @module
+ */
+import { backendInfo, type BackendName, initBackend } from "../lib/backend/mod.ts";
+import { restoreOriginalWasmKernel } from "../lib/backend/wasm_kernels.ts";
+import { tf } from "../lib/tf.ts";
+import { Rng } from "../lib/rng.ts";
+import { cnn3 } from "../lib/models/cnn3.ts";
+import { resnet18 } from "../lib/models/resnet.ts";
+import { linearHead, mlpHead } from "../lib/models/heads.ts";
+import type { Encoder, Head } from "../lib/models/types.ts";
+import { adam } from "../lib/train/optimizers.ts";
+import { ntXent } from "../lib/losses/nt_xent.ts";
+import { randomResizedCrop } from "../lib/augment/crop.ts";
+import { randomFlip } from "../lib/augment/flip.ts";
+import { colorDistortion } from "../lib/augment/color.ts";
+
+/** Benchmark model identifiers. */
+export const BENCH_MODELS = ["cnn3", "resnet18-w16", "simclr-cnn3", "simclr-resnet18-w16"] as const;
+/** A benchmark model identifier. */
+export type BenchModel = typeof BENCH_MODELS[number];
+
+/** One result line. */
+export interface BenchResult {
+  model: BenchModel;
+  backend: BackendName;
+  batch: number;
+  imagesPerSec: number;
+  msPerStep: number;
+}
+
+/** Parsed command line. */
+interface Args {
+  json: boolean;
+  backends: BackendName[] | null;
+  steps: number;
+  warmup: number;
+  batch: number;
+  models: BenchModel[];
+  profile: boolean;
+  compareTorch: boolean;
+  threads: number;
+  baseline: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const value = (name: string): string | undefined => {
+    for (let i = 0; i < argv.length; i++) {
+      if (argv[i] === name) return argv[i + 1];
+      if (argv[i].startsWith(name + "=")) return argv[i].slice(name.length + 1);
+    }
+    return undefined;
+  };
+  const int = (name: string, dflt: number): number => {
+    const v = value(name);
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!(Number.isInteger(n) && n >= 0)) {
+      throw new Error(`${name}: expected a non-negative integer, got "${v}"`);
+    }
+    return n;
+  };
+  const backends = value("--backend")?.split(",") as BackendName[] | undefined;
+  const models = (value("--models")?.split(",") ?? [...BENCH_MODELS]) as BenchModel[];
+  for (const m of models) {
+    if (!BENCH_MODELS.includes(m)) {
+      throw new Error(`unknown model "${m}": expected ${BENCH_MODELS.join(", ")}`);
+    }
+  }
+  return {
+    json: argv.includes("--json"),
+    backends: backends ?? null,
+    steps: Math.max(1, int("--steps", 5)),
+    warmup: int("--warmup", 2),
+    batch: Math.max(2, int("--batch", 256)),
+    models,
+    profile: argv.includes("--profile"),
+    compareTorch: argv.includes("--compare-torch"),
+    threads: Math.max(1, int("--threads", 2)),
+    baseline: argv.includes("--baseline"),
+  };
+}
+
+function makeEncoder(model: BenchModel, rng: Rng): Encoder {
+  return model.endsWith("cnn3") ? cnn3(rng) : resnet18(rng, { width: 16 });
+}
+
+/** Build a closure running one training step of `model` and returning its loss (kept alive for syncing). */
+export function makeStep(
+  model: BenchModel,
+  batch: number,
+  seed = 0,
+): { step: () => tf.Scalar; dispose: () => void } {
+  const rng = new Rng(seed);
+  const encoder = makeEncoder(model, rng.fork("encoder"));
+  const simclr = model.startsWith("simclr");
+  const head: Head = simclr
+    ? mlpHead(rng.fork("head"), encoder.outDim, { outDim: 128 })
+    : linearHead(rng.fork("head"), encoder.outDim, 10);
+  const vars = [...encoder.trainableVariables(), ...head.trainableVariables()];
+  const opt = adam(vars);
+  const dataRng = rng.fork("data");
+  const x = tf.tidy(() => tf.randomUniform([batch, 32, 32, 3], 0, 1, "float32", seed + 1)) as tf.Tensor4D;
+  const labels = tf.tidy(() =>
+    tf.oneHot(tf.tensor1d(Array.from({ length: batch }, () => dataRng.int(10)), "int32"), 10)
+  );
+  const augment = (images: tf.Tensor4D) =>
+    colorDistortion(randomFlip(randomResizedCrop(images, dataRng, { size: 32 }), dataRng), dataRng);
+  const step = () =>
+    tf.tidy(() => {
+      let lossFn: () => tf.Scalar;
+      if (simclr) {
+        const v1 = augment(x), v2 = augment(x);
+        lossFn = () => {
+          const h = encoder.apply(tf.concat([v1, v2], 0), { training: true }).h;
+          const z = head.apply(h, { training: true });
+          return ntXent(z.slice([0, 0], [batch, -1]), z.slice([batch, 0], [batch, -1]), 0.5);
+        };
+      } else {
+        lossFn = () => {
+          const logits = head.apply(encoder.apply(x, { training: true }).h, { training: true });
+          return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+        };
+      }
+      const { value, grads } = tf.variableGrads(lossFn, vars);
+      opt.step(vars.map((v) => grads[v.name]), 1e-3);
+      return value;
+    });
+  const dispose = () => {
+    opt.dispose();
+    encoder.dispose();
+    head.dispose();
+    tf.dispose([x, labels]);
+  };
+  return { step, dispose };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Time `steps` training steps of `model` on the current backend after `warmup` untimed ones. */
+export function benchModel(model: BenchModel, batch: number, steps: number, warmup: number): number {
+  const { step, dispose } = makeStep(model, batch);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < warmup + steps; i++) {
+      const t0 = performance.now();
+      const loss = step();
+      const v = loss.dataSync()[0];
+      loss.dispose();
+      if (!Number.isFinite(v)) throw new Error(`${model}: loss is ${v} at step ${i}`);
+      if (i >= warmup) times.push(performance.now() - t0);
+    }
+  } finally {
+    dispose();
+  }
+  return median(times);
+}
+
+/** Per-kernel time of one step, aggregated by kernel name, largest first. */
+async function profileModel(model: BenchModel, batch: number): Promise<string> {
+  const { step, dispose } = makeStep(model, batch);
+  try {
+    step().dispose(); // warm-up (operator creation, heap growth)
+    const info = await tf.profile(() => {
+      const loss = step();
+      loss.dataSync();
+      return loss;
+    });
+    tf.dispose(info.result as tf.Tensor);
+    const byKernel = new Map<string, { ms: number; n: number }>();
+    let total = 0;
+    for (const k of info.kernels) {
+      const ms = Number(k.kernelTimeMs);
+      total += ms;
+      const e = byKernel.get(k.name) ?? { ms: 0, n: 0 };
+      e.ms += ms;
+      e.n++;
+      byKernel.set(k.name, e);
+    }
+    const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+    return [
+      `profile ${model} (${info.kernels.length} kernels, ${total.toFixed(0)} ms in kernels):`,
+      ...rows.map(([name, e]) =>
+        `  ${name.padEnd(28)} ${e.ms.toFixed(1).padStart(9)} ms ${
+          (100 * e.ms / total).toFixed(1).padStart(5)
+        }%  x${e.n}`
+      ),
+    ].join("\n");
+  } finally {
+    dispose();
+  }
+}
+
+async function defaultBackends(): Promise<BackendName[]> {
+  const out: BackendName[] = ["wasm"];
+  try {
+    const auto = await initBackend("auto", { quiet: true });
+    if (auto.name !== "wasm") out.unshift(auto.name);
+  } catch {
+    // auto falls back to wasm; nothing else to add
+  }
+  return out;
+}
+
+interface TorchLine {
+  model: string;
+  imagesPerSec: number;
+  msPerStep: number;
+}
+
+async function runTorch(args: Args): Promise<TorchLine[] | string> {
+  const python = "/usr/bin/python3";
+  try {
+    const probe = await new Deno.Command(python, { args: ["-c", "import torch"], stderr: "null" }).output();
+    if (!probe.success) return "python3-torch is not installed (apt-get install -y python3-torch)";
+  } catch {
+    return `${python} not found`;
+  }
+  const script = new URL("../bench/torch_reference.py", import.meta.url).pathname;
+  const out = await new Deno.Command(python, {
+    args: [
+      script,
+      "--json",
+      "--threads",
+      String(args.threads),
+      "--batch",
+      String(args.batch),
+      "--steps",
+      String(args.steps),
+      "--warmup",
+      String(args.warmup),
+      "--models",
+      args.models.join(","),
+    ],
+    stderr: "inherit",
+  }).output();
+  if (!out.success) return "torch_reference.py failed";
+  return new TextDecoder().decode(out.stdout).trim().split("\n").filter((l) => l.startsWith("{")).map((l) =>
+    JSON.parse(l) as TorchLine
+  );
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(Deno.args);
+  const backends = args.backends ?? await defaultBackends();
+  if (!args.backends && !args.json) {
+    console.error("bench: skipping the cpu backend (pure JS; ask with --backend cpu)");
+  }
+  const results: BenchResult[] = [];
+  for (const backend of backends) {
+    await initBackend(backend, { quiet: args.json });
+    const name = backendInfo()!.name;
+    if (args.baseline && name === "wasm") {
+      for (const k of ["Conv2DBackpropInput", "Tile", "MaxPoolGrad", "Sum", "Mean"]) {
+        restoreOriginalWasmKernel(k);
+      }
+    }
+    for (const model of args.models) {
+      let ms: number;
+      try {
+        ms = benchModel(model, args.batch, args.steps, args.warmup);
+      } catch (e) {
+        // e.g. the 4 GiB wasm32 heap is exhausted; the backend's heap is unusable afterwards
+        const error = (e as Error).message.split("\n")[0];
+        if (args.json) console.log(JSON.stringify({ model, backend: name, batch: args.batch, error }));
+        else console.log(`${model.padEnd(20)} ${name.padEnd(8)} failed: ${error}`);
+        break;
+      }
+      const r: BenchResult = {
+        model,
+        backend: name,
+        batch: args.batch,
+        imagesPerSec: Math.round(args.batch / ms * 1000 * 10) / 10,
+        msPerStep: Math.round(ms * 10) / 10,
+      };
+      results.push(r);
+      if (args.json) console.log(JSON.stringify(r));
+      else {console.log(
+          `${model.padEnd(20)} ${name.padEnd(8)} ${r.imagesPerSec.toFixed(1).padStart(8)} images/s  ${
+            r.msPerStep.toFixed(0).padStart(6)
+          } ms/step`,
+        );}
+      if (args.profile) console.error(await profileModel(model, args.batch));
+    }
+  }
+  if (args.compareTorch) {
+    const torch = await runTorch(args);
+    if (typeof torch === "string") {
+      console.error(`compare-torch: ${torch}`);
+      return;
+    }
+    for (const t of torch) {
+      const mine = results.filter((r) => r.model === t.model);
+      if (args.json) console.log(JSON.stringify({ ...t, backend: "torch-cpu", batch: args.batch }));
+      for (const r of mine) {
+        const ratio = r.imagesPerSec / t.imagesPerSec;
+        const line = `${
+          t.model.padEnd(20)
+        } ${r.backend} ${r.imagesPerSec} vs torch ${t.imagesPerSec} images/s: ${ratio.toFixed(2)}x`;
+        if (args.json) {
+          console.log(JSON.stringify({ model: t.model, backend: r.backend, ratioToTorch: ratio }));
+        } else console.log(line);
+      }
+    }
+  }
+}
+
+if (import.meta.main) await main();
