@@ -1,0 +1,161 @@
+/**
+ * Experiment parameters and provenance for notebooks.
+ *
+ * `deno task reproduce` passes its options to the kernel as environment variables, so notebooks never need
+ * editing; under plain Jupyter the same calls fall back to defaults (profile `cpu`, backend `auto`, the
+ * profile's seeds, outputs written straight to `figures/<paper>/`).
+ *
+ * | variable         | meaning                                                  | default              |
+ * | ---------------- | -------------------------------------------------------- | -------------------- |
+ * | `SSL_PROFILE`    | `smoke` (seconds, CI) · `cpu` (minutes) · `gpu` (full)   | `cpu`                |
+ * | `SSL_BACKEND`    | `auto` · `tensorflow` · `webgpu` · `wasm` · `cpu`        | `auto`               |
+ * | `SSL_SEEDS`      | number of seeds N → seeds 0..N-1                         | smoke 2, cpu 3, gpu 5 |
+ * | `SSL_FRESH`      | `1`: ignore cached artifacts from before this run         | off                  |
+ * | `SSL_PAPER`      | paper the executor is running (must match the notebook)  | —                    |
+ * | `SSL_OUT_DIR`    | where figures/results go (the executor's staging dir)     | `figures/<paper>`    |
+ *
+ * @module
+ */
+import { type BackendInfo, type BackendRequest, initBackend, requestedBackend } from "./backend/mod.ts";
+import { REPO_ROOT } from "./paths.ts";
+import { type Claim, type Provenance, type Results, writeResults } from "./report/results.ts";
+
+/** Run sizes: how much compute a notebook may spend. */
+export type Profile = "smoke" | "cpu" | "gpu";
+/** All profiles. */
+export const PROFILES: readonly Profile[] = ["smoke", "cpu", "gpu"];
+/** Seeds per profile when `SSL_SEEDS` is not set. */
+export const DEFAULT_SEED_COUNT: Record<Profile, number> = { smoke: 2, cpu: 3, gpu: 5 };
+
+/** The parameters of one notebook run. */
+export interface ExperimentParams {
+  profile: Profile;
+  backend: BackendRequest;
+  seeds: number[];
+  fresh: boolean;
+  paper: string;
+  /** Directory for this paper's figures and results.json. */
+  outDir: string;
+}
+
+const PAPER_RE = /^[a-z0-9][a-z0-9_-]*$/;
+
+/**
+ * Read the run parameters from the environment (see the module docs), with defaults for plain Jupyter.
+ * @param paper the paper name; defaults to `SSL_PAPER`, else "scratch".
+ * @param env the environment to read (default: the process environment).
+ */
+export function experimentParams(
+  paper?: string,
+  env: (k: string) => string | undefined = (k) => Deno.env.get(k),
+): ExperimentParams {
+  const rawProfile = env("SSL_PROFILE") || "cpu";
+  if (!PROFILES.includes(rawProfile as Profile)) {
+    throw new Error(`unknown profile "${rawProfile}": expected one of ${PROFILES.join(", ")}`);
+  }
+  const profile = rawProfile as Profile;
+  const backendEnv = env("SSL_BACKEND");
+  const backend = requestedBackend(backendEnv ? ["--backend", backendEnv] : ["--backend", "auto"]);
+  const rawSeeds = env("SSL_SEEDS");
+  const n = rawSeeds ? Number(rawSeeds) : DEFAULT_SEED_COUNT[profile];
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new Error(`SSL_SEEDS must be an integer in 1..1000, got "${rawSeeds}"`);
+  }
+  const fresh = /^(1|true|yes)$/i.test(env("SSL_FRESH") ?? "");
+  const envPaper = env("SSL_PAPER") || undefined;
+  const name = paper ?? envPaper ?? "scratch";
+  if (!PAPER_RE.test(name)) throw new Error(`paper name "${name}" must match ${PAPER_RE.source}`);
+  if (paper && envPaper && paper !== envPaper) {
+    throw new Error(
+      `notebook declares paper "${paper}" but is being run as "${envPaper}" (name it NN_${paper}.ipynb)`,
+    );
+  }
+  const outDir = env("SSL_OUT_DIR") || `${REPO_ROOT}/figures/${name}`;
+  return { profile, backend, seeds: Array.from({ length: n }, (_, i) => i), fresh, paper: name, outDir };
+}
+
+/** `git rev-parse HEAD` and whether the working tree is dirty; "unknown" when git is unavailable. */
+export async function gitState(cwd = REPO_ROOT): Promise<{ commit: string; dirty: boolean }> {
+  const git = async (...args: string[]) => {
+    const out = await new Deno.Command("git", { args, cwd, stdout: "piped", stderr: "null" }).output();
+    if (!out.success) throw new Error(`git ${args[0]} failed`);
+    return new TextDecoder().decode(out.stdout).trim();
+  };
+  try {
+    const commit = await git("rev-parse", "HEAD");
+    const status = await git("status", "--porcelain");
+    return { commit, dirty: status.length > 0 };
+  } catch {
+    return { commit: "unknown", dirty: false };
+  }
+}
+
+/** A started experiment: parameters, backend and provenance, and the way to publish results. */
+export class Experiment {
+  readonly #t0 = performance.now();
+  constructor(
+    readonly params: ExperimentParams,
+    readonly backend: BackendInfo,
+    readonly provenance: Provenance,
+  ) {}
+
+  /** Seconds since the experiment started. */
+  wallSeconds(): number {
+    return (performance.now() - this.#t0) / 1000;
+  }
+
+  /** Absolute path of a file in this paper's output directory. */
+  path(name: string): string {
+    return `${this.params.outDir}/${name}`;
+  }
+
+  /**
+   * Write `results.json` (provenance, wall time, claims, metrics) to the output directory atomically.
+   * Claims are built with `makeClaim` and a rule from `report/verdict.ts`.
+   */
+  async writeResults(claims: Claim[], metrics: Record<string, unknown> = {}): Promise<Results> {
+    const results: Results = {
+      ...this.provenance,
+      wallSeconds: Math.round(this.wallSeconds() * 1000) / 1000,
+      claims,
+      metrics,
+    };
+    await writeResults(this.params.outDir, results);
+    return results;
+  }
+}
+
+let current: Experiment | null = null;
+
+/** The experiment started last in this process, or null. */
+export function currentExperiment(): Experiment | null {
+  return current;
+}
+
+/**
+ * Start an experiment for `paper`: read the parameters, initialise the backend they ask for, and record
+ * provenance (backend, device, versions, profile, seeds, git commit + dirty flag, start time).
+ */
+export async function startExperiment(
+  paper: string,
+  opts: { env?: (k: string) => string | undefined; quiet?: boolean } = {},
+): Promise<Experiment> {
+  const params = experimentParams(paper, opts.env);
+  const startedAt = new Date().toISOString();
+  const backend = await initBackend(params.backend, { quiet: opts.quiet ?? true });
+  const git = await gitState();
+  await Deno.mkdir(params.outDir, { recursive: true });
+  const provenance: Provenance = {
+    paper: params.paper,
+    profile: params.profile,
+    backend: backend.name,
+    device: backend.device,
+    versions: { ...backend.versions },
+    seeds: params.seeds,
+    commit: git.commit,
+    dirty: git.dirty,
+    startedAt,
+  };
+  current = new Experiment(params, backend, provenance);
+  return current;
+}

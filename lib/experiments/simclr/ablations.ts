@@ -1,0 +1,317 @@
+/**
+ * The drivers of the seven SimCLR ablations: each lists the runs it compares (one {@link RunSpec} per
+ * configuration and seed, departing from the profile's base run in one field), runs them through the cache
+ * ({@link runSimclr}) and returns the per-seed results with a mean ± 95% CI (Student t over seeds) per
+ * configuration. Verdicts are made from these in `claims.ts`.
+ *
+ * @module
+ */
+import type { TransformName } from "../../augment/pipeline.ts";
+import { bootstrapCI } from "../../stats/bootstrap.ts";
+import { type Estimate, meanCI } from "../../stats/confidence.ts";
+import { baseRun, type LossSpec, type RunSpec } from "./config.ts";
+import { type RunResult, runSimclr, type SimclrContext } from "./run.ts";
+import { TRANSFORM_TASKS, type TransformTask } from "./transform_prediction.ts";
+
+/** A compared configuration: its runs (one per seed) and the mean ± 95% CI of a metric over them. */
+export interface ConfigResult {
+  /** Short name of the configuration (e.g. "τ=0.5, l2"). */
+  name: string;
+  runs: RunResult[];
+  /** Linear-probe accuracy on h over seeds. */
+  linear: Estimate;
+  /** kNN accuracy on h over seeds. */
+  knn: Estimate;
+}
+
+/** Seeds 0..cfg.seeds-1. */
+export function seedList(ctx: SimclrContext): number[] {
+  return Array.from({ length: ctx.cfg.seeds }, (_, i) => i);
+}
+
+/** Mean ± 95% CI over runs of a per-run number. */
+export function overSeeds(runs: RunResult[], metric: (r: RunResult) => number): Estimate {
+  return meanCI(runs.map(metric));
+}
+
+/** Run one configuration over the given seeds. */
+export async function runConfig(
+  ctx: SimclrContext,
+  name: string,
+  make: (seed: number) => RunSpec,
+  seeds: number[] = seedList(ctx),
+  opts: { transforms?: boolean } = {},
+): Promise<ConfigResult> {
+  const runs: RunResult[] = [];
+  for (const s of seeds) runs.push(await runSimclr(ctx, make(s), opts));
+  return {
+    name,
+    runs,
+    linear: overSeeds(runs, (r) => r.eval.linear.accuracy.mean),
+    knn: overSeeds(runs, (r) => r.eval.knn.mean),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Claim 1 — Figure 5: pairs of transformations
+
+/** One cell of the Figure 5 grid: `row` then `col` on branch 1 (the diagonal tests one transform). */
+export interface GridCell {
+  row: TransformName;
+  col: TransformName;
+  tested: TransformName[];
+  /** The seed-0 run's linear accuracy with a bootstrap 95% CI over test images. */
+  single: Estimate;
+  /** All seeds run for this cell (seed 0 only, or every seed for the diagonal and the best cells). */
+  result: ConfigResult;
+}
+
+/** The Figure 5 grid. */
+export interface GridResult {
+  transforms: TransformName[];
+  cells: GridCell[];
+}
+
+/** The tested transforms of a grid cell. */
+export function cellTransforms(row: TransformName, col: TransformName): TransformName[] {
+  return row === col ? [row] : [row, col];
+}
+
+/** Bootstrap 95% CI of accuracy over test images from predictions. */
+export function bootstrapAccuracy(
+  predictions: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  seed = 0,
+): Estimate {
+  const correct = Float64Array.from(
+    { length: labels.length },
+    (_, i) => (predictions[i] === labels[i] ? 1 : 0),
+  );
+  const b = bootstrapCI(correct.length, (idx) => {
+    let s = 0;
+    for (let i = 0; i < idx.length; i++) s += correct[idx[i]];
+    return s / idx.length;
+  }, { seed, resamples: 1000 });
+  return { mean: b.estimate, ci95: b.ci95, n: correct.length };
+}
+
+/**
+ * Run the grid: every cell with seed 0; then all seeds for the diagonal, for crop+colour and for the
+ * `cfg.grid.topCells` best other off-diagonal cells (by seed-0 accuracy).
+ */
+export async function augmentationGrid(ctx: SimclrContext): Promise<GridResult> {
+  const { cfg, data } = ctx;
+  const ts = cfg.grid.transforms;
+  const labels = data.test.labels[data.label];
+  const make = (tested: TransformName[]) => (seed: number) =>
+    baseRun(cfg, seed, { aug: { kind: "pair", tested } });
+  const cells: GridCell[] = [];
+  for (const row of ts) {
+    for (const col of ts) {
+      const tested = cellTransforms(row, col);
+      const result = await runConfig(ctx, tested.join("+"), make(tested), [0]);
+      const single = bootstrapAccuracy(result.runs[0].eval.linear.predictions, labels);
+      cells.push({ row, col, tested, single, result });
+    }
+  }
+  const isCropColour = (c: GridCell) => c.row === "crop" && c.col === "color";
+  const best = cells.filter((c) => c.row !== c.col && !isCropColour(c))
+    .sort((a, b) => b.single.mean - a.single.mean).slice(0, cfg.grid.topCells);
+  for (const c of cells) {
+    if (c.row === c.col || isCropColour(c) || best.includes(c)) {
+      c.result = await runConfig(ctx, c.tested.join("+"), make(c.tested));
+    }
+  }
+  return { transforms: ts, cells };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Claim 2 — Table 1: colour distortion strength, SimCLR vs supervised
+
+/** One column of Table 1. */
+export interface StrengthResult {
+  /** The paper's column name: "1/8", "1/4", "1/2", "1", "1(+Blur)". */
+  column: string;
+  strength: number;
+  blur: boolean;
+  simclr: ConfigResult;
+  /** The supervised baseline (its own classifier's accuracy in `classifier`). */
+  supervised: ConfigResult & { classifier: Estimate };
+}
+
+function fraction(s: number): string {
+  return s >= 1 ? String(s) : `1/${Math.round(1 / s)}`;
+}
+
+/** Run Table 1: every strength (and the strongest with blur) for SimCLR and the supervised baseline. */
+export async function colourStrength(ctx: SimclrContext): Promise<StrengthResult[]> {
+  const { cfg } = ctx;
+  const cols = [
+    ...cfg.strengths.map((s) => ({ strength: s, blur: false, column: fraction(s) })),
+    {
+      strength: cfg.strengths[cfg.strengths.length - 1],
+      blur: true,
+      column: `${fraction(cfg.strengths[cfg.strengths.length - 1])}(+Blur)`,
+    },
+  ];
+  const out: StrengthResult[] = [];
+  for (const c of cols) {
+    const aug = { kind: "simclr" as const, strength: c.strength, blur: c.blur };
+    const simclr = await runConfig(ctx, `SimCLR ${c.column}`, (seed) => baseRun(cfg, seed, { aug }));
+    const sup = await runConfig(
+      ctx,
+      `supervised ${c.column}`,
+      (seed) => baseRun(cfg, seed, { aug, method: "supervised" }),
+    );
+    out.push({
+      ...c,
+      simclr,
+      supervised: { ...sup, classifier: overSeeds(sup.runs, (r) => r.eval.classifier?.mean ?? NaN) },
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Claim 3 — Table 5: temperature and ℓ2 normalisation
+
+/** One row of Table 5. */
+export interface TemperatureResult {
+  l2: boolean;
+  tau: number;
+  result: ConfigResult;
+  /** Held-out NT-Xent diagnostics over seeds. */
+  entropy: Estimate;
+  contrastiveAccuracy: Estimate;
+}
+
+/** Run Table 5: NT-Xent at each temperature with and without ℓ2 normalisation. */
+export async function temperatureL2(ctx: SimclrContext): Promise<TemperatureResult[]> {
+  const { cfg } = ctx;
+  const rows = [
+    ...cfg.temperatures.l2.map((tau) => ({ l2: true, tau })),
+    ...cfg.temperatures.noL2.map((tau) => ({ l2: false, tau })),
+  ];
+  const out: TemperatureResult[] = [];
+  for (const { l2, tau } of rows) {
+    const loss: LossSpec = { kind: "nt-xent", temperature: tau, normalize: l2 };
+    const result = await runConfig(
+      ctx,
+      `τ=${tau}${l2 ? "" : " no-l2"}`,
+      (seed) => baseRun(cfg, seed, { loss }),
+    );
+    out.push({
+      l2,
+      tau,
+      result,
+      entropy: overSeeds(result.runs, (r) => r.eval.contrastive?.entropy ?? NaN),
+      contrastiveAccuracy: overSeeds(result.runs, (r) => r.eval.contrastive?.accuracy ?? NaN),
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Claim 4 — Figure 8: projection head
+
+/** One head of Figure 8, with the accuracy of h and (for heads) of z = g(h). */
+export interface HeadResult {
+  head: "mlp" | "linear" | "none";
+  result: ConfigResult;
+  /** Linear accuracy on z (NaN estimate for "none"). */
+  linearZ: Estimate;
+}
+
+/** Run Figure 8: non-linear, linear and no projection head. */
+export async function projectionHead(ctx: SimclrContext): Promise<HeadResult[]> {
+  const out: HeadResult[] = [];
+  for (const head of ["mlp", "linear", "none"] as const) {
+    const result = await runConfig(ctx, head, (seed) => baseRun(ctx.cfg, seed, { head }));
+    const linearZ = head === "none"
+      ? result.linear
+      : overSeeds(result.runs, (r) => r.eval.linearZ?.accuracy.mean ?? NaN);
+    out.push({ head, result, linearZ });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Claim 5 — Table 3: what g(h) discards
+
+/** One task of Table 3 over seeds. */
+export interface TransformInfoResult {
+  task: TransformTask;
+  chance: number;
+  h: Estimate;
+  z: Estimate;
+  /** Per-seed h − z accuracy gap. */
+  gap: Estimate;
+}
+
+/** Run Table 3 on the base SimCLR model of every seed. */
+export async function transformInfo(ctx: SimclrContext): Promise<TransformInfoResult[]> {
+  const res = await runConfig(ctx, "base", (seed) => baseRun(ctx.cfg, seed), seedList(ctx), {
+    transforms: true,
+  });
+  return TRANSFORM_TASKS.map((task, k) => {
+    const per = res.runs.map((r) => r.transforms![k]);
+    return {
+      task,
+      chance: per[0].chance,
+      h: meanCI(per.map((p) => p.h.mean)),
+      z: meanCI(per.map((p) => p.z.mean)),
+      gap: meanCI(per.map((p) => p.h.mean - p.z.mean)),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Claim 6 — Table 4: loss functions
+
+/** The losses of Table 4 under the paper's row names. */
+export function tableFourLosses(ctx: SimclrContext): { name: string; loss: LossSpec }[] {
+  const tau = ctx.cfg.base.loss.kind === "nt-xent" ? ctx.cfg.base.loss.temperature : 0.5;
+  const m = ctx.cfg.margin;
+  return [
+    { name: "Margin", loss: { kind: "margin", margin: m, semiHard: false } },
+    { name: "NT-Logi.", loss: { kind: "nt-logistic", temperature: tau, semiHard: false } },
+    { name: "Margin (sh)", loss: { kind: "margin", margin: m, semiHard: true } },
+    { name: "NT-Logi. (sh)", loss: { kind: "nt-logistic", temperature: tau, semiHard: true } },
+    { name: "NT-Xent", loss: { kind: "nt-xent", temperature: tau, normalize: true } },
+  ];
+}
+
+/** Run Table 4. */
+export async function lossFunctions(ctx: SimclrContext): Promise<ConfigResult[]> {
+  const out: ConfigResult[] = [];
+  for (const { name, loss } of tableFourLosses(ctx)) {
+    out.push(await runConfig(ctx, name, (seed) => baseRun(ctx.cfg, seed, { loss })));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Claim 7 — Figure 9: batch size × epochs
+
+/** One cell of Figure 9. */
+export interface BatchEpochResult {
+  batchSize: number;
+  epochs: number;
+  result: ConfigResult;
+}
+
+/** Run Figure 9: every batch size for every epoch budget. */
+export async function batchEpochs(ctx: SimclrContext): Promise<BatchEpochResult[]> {
+  const out: BatchEpochResult[] = [];
+  for (const epochs of ctx.cfg.epochs) {
+    for (const batchSize of ctx.cfg.batchSizes) {
+      const result = await runConfig(
+        ctx,
+        `B=${batchSize}, ${epochs} ep`,
+        (seed) => baseRun(ctx.cfg, seed, { batchSize, epochs }),
+      );
+      out.push({ batchSize, epochs, result });
+    }
+  }
+  return out;
+}

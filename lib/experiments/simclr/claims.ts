@@ -1,0 +1,322 @@
+/**
+ * The SimCLR claims as results-file entries: each compares configurations measured by the ablation drivers,
+ * states the paper's value (from `data/papers/simclr2020/` where the paper tabulates it, else the shape of the
+ * published figure in words) and gets its verdict from a rule of `lib/report/verdict.ts`.
+ *
+ * Units: accuracies in %, differences in percentage points. Comparisons "A beats B" are made on the paired
+ * per-seed difference A − B (same seed = same initialisation and batches), whose Student-t 95% CI must lie
+ * above 0 for "reproduced" (below 0: "not-reproduced"; otherwise "inconclusive").
+ *
+ * @module
+ */
+import { loadPaperTable, type PaperTable, paperValue } from "../../papers.ts";
+import { type Claim, makeClaim } from "../../report/results.ts";
+import { verdictGreater, verdictRankAgreement } from "../../report/verdict.ts";
+import { type Estimate, meanCI } from "../../stats/confidence.ts";
+import type {
+  BatchEpochResult,
+  ConfigResult,
+  GridResult,
+  HeadResult,
+  StrengthResult,
+  TemperatureResult,
+  TransformInfoResult,
+} from "./ablations.ts";
+import type { RunResult } from "./run.ts";
+
+/** An estimate scaled (e.g. fraction → %). */
+export function scaled(e: Estimate, k = 100): Estimate {
+  return { mean: e.mean * k, ci95: [e.ci95[0] * k, e.ci95[1] * k], n: e.n };
+}
+
+/** Per-seed metric of a configuration's runs, keyed by seed. */
+function bySeed(runs: RunResult[], metric: (r: RunResult) => number): Map<number, number> {
+  return new Map(runs.map((r) => [r.run.seed, metric(r)]));
+}
+
+/** Paired difference A − B (in the metric's units × k) over the seeds both have. */
+export function pairedDiff(
+  a: RunResult[],
+  b: RunResult[],
+  metric: (r: RunResult) => number = (r) => r.eval.linear.accuracy.mean,
+  k = 100,
+): Estimate {
+  const ma = bySeed(a, metric), mb = bySeed(b, metric);
+  const d = [...ma.keys()].filter((s) => mb.has(s)).map((s) => k * (ma.get(s)! - mb.get(s)!));
+  if (d.length === 0) throw new Error("pairedDiff: no common seeds");
+  return meanCI(d);
+}
+
+const linear = (r: RunResult) => r.eval.linear.accuracy.mean;
+
+function greaterClaim(
+  id: string,
+  claim: string,
+  paper: number | string | null,
+  diff: Estimate,
+  names: { a: string; b: string },
+): Claim {
+  return makeClaim(
+    { id, claim, paper, ours: diff },
+    verdictGreater(diff, 0, { a: `${names.a} − ${names.b} (pp)`, b: "zero" }),
+  );
+}
+
+/** Claim 1: no single transformation suffices; crop + colour is the best composition. */
+export function gridClaims(grid: GridResult): Claim[] {
+  // the cells run with every seed (with a single seed, all cells)
+  const most = Math.max(...grid.cells.map((c) => c.result.runs.length));
+  const seeded = grid.cells.filter((c) => c.result.runs.length === most);
+  const diag = seeded.filter((c) => c.row === c.col);
+  const comps = seeded.filter((c) => c.row !== c.col);
+  const best = (cs: typeof seeded) =>
+    cs.reduce((a, b) => (b.result.linear.mean > a.result.linear.mean ? b : a));
+  const bestDiag = best(diag), bestComp = best(comps);
+  const cc = grid.cells.find((c) => c.row === "crop" && c.col === "color")!;
+  const others = comps.filter((c) => c !== cc);
+  const out = [
+    greaterClaim(
+      "fig5-composition-beats-single",
+      `No single transformation suffices: the best composition (${
+        bestComp.tested.join(" + ")
+      }) beats the best ` +
+        `single transformation (${bestDiag.tested[0]}) in linear accuracy`,
+      "Figure 5: every single transformation is well below the best compositions",
+      pairedDiff(bestComp.result.runs, bestDiag.result.runs),
+      { a: "best composition", b: "best single" },
+    ),
+  ];
+  if (others.length > 0) {
+    const rival = best(others);
+    out.push(greaterClaim(
+      "fig5-crop-colour-best",
+      `Crop + colour is the best composition: it beats the best other composition (${
+        rival.tested.join(" + ")
+      })`,
+      "Figure 5: crop + colour is the best pair",
+      pairedDiff(cc.result.runs, rival.result.runs),
+      { a: "crop+colour", b: "best other composition" },
+    ));
+  }
+  return out;
+}
+
+/** Claim 2: SimCLR gains from stronger colour distortion; the supervised model does not. */
+export function strengthClaims(rows: StrengthResult[], table: PaperTable): Claim[] {
+  const paperSim = rows.map((r) => paperValue(table, "SimCLR", r.column));
+  const seeds = rows[0].simclr.runs.map((r) => r.run.seed);
+  const perSeed = seeds.map((s) => rows.map((r) => linear(r.simclr.runs.find((x) => x.run.seed === s)!)));
+  const rank = verdictRankAgreement(perSeed, paperSim);
+  const weakest = rows[0], strongest = rows.filter((r) => !r.blur).at(-1)!;
+  const sup = (r: RunResult) => r.eval.classifier?.mean ?? NaN;
+  const simGain = pairedDiff(strongest.simclr.runs, weakest.simclr.runs);
+  const supGain = pairedDiff(strongest.supervised.runs, weakest.supervised.runs, sup);
+  const gainGap = meanCI(seeds.map((s) => {
+    const sg = linear(strongest.simclr.runs.find((x) => x.run.seed === s)!) -
+      linear(weakest.simclr.runs.find((x) => x.run.seed === s)!);
+    const pg = sup(strongest.supervised.runs.find((x) => x.run.seed === s)!) -
+      sup(weakest.supervised.runs.find((x) => x.run.seed === s)!);
+    return 100 * (sg - pg);
+  }));
+  const paperGap =
+    (paperValue(table, "SimCLR", strongest.column) - paperValue(table, "SimCLR", weakest.column)) -
+    (paperValue(table, "Supervised", strongest.column) - paperValue(table, "Supervised", weakest.column));
+  return [
+    makeClaim(
+      {
+        id: "t1-colour-strength-rank",
+        claim:
+          "SimCLR's linear accuracy ranks the colour strengths 1/8 … 1 (+blur) as Table 1 does (rising with strength)",
+        paper: `SimCLR row ${paperSim.join(", ")}`,
+        ours: rank.rho,
+      },
+      rank,
+    ),
+    greaterClaim(
+      "t1-simclr-gains-more-than-supervised",
+      `Going from colour strength ${weakest.column} to ${strongest.column} helps SimCLR more than the supervised model ` +
+        `(SimCLR gain ${simGain.mean.toFixed(1)} pp, supervised gain ${supGain.mean.toFixed(1)} pp)`,
+      Math.round(paperGap * 10) / 10,
+      gainGap,
+      { a: "SimCLR gain", b: "supervised gain" },
+    ),
+  ];
+}
+
+/** Claim 3: with ℓ2 an intermediate τ is best; without ℓ2, contrastive accuracy is higher but linear lower. */
+export function temperatureClaims(rows: TemperatureResult[], table: PaperTable): Claim[] {
+  const l2 = rows.filter((r) => r.l2), no = rows.filter((r) => !r.l2);
+  const best = (rs: TemperatureResult[]) =>
+    rs.reduce((a, b) => (b.result.linear.mean > a.result.linear.mean ? b : a));
+  const taus = l2.map((r) => r.tau);
+  const interior = l2.filter((r) => r.tau !== Math.min(...taus) && r.tau !== Math.max(...taus));
+  const ends = l2.filter((r) => !interior.includes(r));
+  const out: Claim[] = [];
+  const paperRow = (tau: number, yes: boolean, col: string) =>
+    table.rows.find((r) => r.l2_norm === (yes ? "yes" : "no") && r.tau === tau)?.[col] as number | undefined;
+  if (interior.length > 0) {
+    const bi = best(interior), be = best(ends);
+    out.push(greaterClaim(
+      "t5-intermediate-temperature",
+      `With ℓ2 normalisation an intermediate temperature is best: τ = ${bi.tau} beats the better extreme (τ = ${be.tau})`,
+      `τ = 0.1 best (${paperRow(0.1, true, "top1")}%), vs ${paperRow(0.05, true, "top1")}% at 0.05 and ${
+        paperRow(1, true, "top1")
+      }% at 1`,
+      pairedDiff(bi.result.runs, be.result.runs),
+      { a: `τ=${bi.tau}`, b: `τ=${be.tau}` },
+    ));
+  }
+  if (no.length > 0) {
+    const bl = best(l2), bn = best(no);
+    const cacc = (r: RunResult) => r.eval.contrastive?.accuracy ?? NaN;
+    out.push(greaterClaim(
+      "t5-no-l2-higher-contrastive-accuracy",
+      `Without ℓ2 normalisation (τ = ${bn.tau}) the contrastive accuracy is higher than with it (τ = ${bl.tau})`,
+      Math.round(
+        ((paperRow(10, false, "contrastive_acc") ?? NaN) - (paperRow(0.1, true, "contrastive_acc") ?? NaN)) *
+          10,
+      ) / 10,
+      pairedDiff(bn.result.runs, bl.result.runs, cacc),
+      { a: "contrastive acc. without ℓ2", b: "with ℓ2" },
+    ));
+    out.push(greaterClaim(
+      "t5-l2-higher-linear-accuracy",
+      `…but the linear accuracy is lower: with ℓ2 (τ = ${bl.tau}) beats without (τ = ${bn.tau})`,
+      Math.round(((paperRow(0.1, true, "top1") ?? NaN) - (paperRow(10, false, "top1") ?? NaN)) * 10) / 10,
+      pairedDiff(bl.result.runs, bn.result.runs),
+      { a: "linear acc. with ℓ2", b: "without ℓ2" },
+    ));
+  }
+  return out;
+}
+
+/** Claim 4: non-linear > linear > no projection (for h), and h beats z = g(h). */
+export function headClaims(rows: HeadResult[]): Claim[] {
+  const get = (h: HeadResult["head"]) => rows.find((r) => r.head === h)!;
+  const mlp = get("mlp"), lin = get("linear"), none = get("none");
+  const zAcc = (r: RunResult) => r.eval.linearZ?.accuracy.mean ?? NaN;
+  return [
+    greaterClaim(
+      "fig8-nonlinear-beats-linear",
+      "A non-linear projection head gives a better representation h than a linear one",
+      "Figure 8: non-linear about 3 points above linear",
+      pairedDiff(mlp.result.runs, lin.result.runs),
+      { a: "non-linear", b: "linear" },
+    ),
+    greaterClaim(
+      "fig8-linear-beats-none",
+      "A linear projection head gives a better h than no projection",
+      "Figure 8: no projection more than 10 points below non-linear",
+      pairedDiff(lin.result.runs, none.result.runs),
+      { a: "linear", b: "none" },
+    ),
+    greaterClaim(
+      "fig8-h-beats-z",
+      "The representation before the (non-linear) projection, h, is better than its output z = g(h)",
+      "Figure 8: h above g(h) by more than 10 points",
+      meanCI(mlp.result.runs.map((r) => 100 * (linear(r) - zAcc(r)))),
+      { a: "h", b: "g(h)" },
+    ),
+  ];
+}
+
+/** Claim 5: the transformation is predicted from h much better than from g(h), per task. */
+export function transformClaims(rows: TransformInfoResult[], table: PaperTable): Claim[] {
+  return rows.map((r) =>
+    greaterClaim(
+      `t3-${r.task.replace(/[^a-z]+/g, "-")}`,
+      `The applied transformation (${r.task}) is predicted better from h than from g(h) ` +
+        `(h ${(100 * r.h.mean).toFixed(1)}%, g(h) ${(100 * r.z.mean).toFixed(1)}%, chance ${
+          (100 * r.chance).toFixed(0)
+        }%)`,
+      Math.round((paperValue(table, r.task, "h") - paperValue(table, r.task, "g_h")) * 10) / 10,
+      scaled(r.gap),
+      { a: "h", b: "g(h)" },
+    )
+  );
+}
+
+/** Claim 6: NT-Xent beats every other loss of Table 4, and the ranking agrees with the table. */
+export function lossClaims(rows: ConfigResult[], table: PaperTable): Claim[] {
+  const nt = rows.find((r) => r.name === "NT-Xent")!;
+  const claims = rows.filter((r) => r !== nt).map((r) =>
+    greaterClaim(
+      `t4-ntxent-beats-${r.name.toLowerCase().replace(/[^a-z]+/g, "-").replace(/-$/, "")}`,
+      `NT-Xent beats ${r.name} in linear accuracy`,
+      Math.round((paperValue(table, "NT-Xent", "top1") - paperValue(table, r.name, "top1")) * 10) / 10,
+      pairedDiff(nt.runs, r.runs),
+      { a: "NT-Xent", b: r.name },
+    )
+  );
+  const seeds = nt.runs.map((r) => r.run.seed);
+  const rank = verdictRankAgreement(
+    seeds.map((s) => rows.map((r) => linear(r.runs.find((x) => x.run.seed === s)!))),
+    rows.map((r) => paperValue(table, r.name, "top1")),
+  );
+  claims.push(makeClaim({
+    id: "t4-loss-rank",
+    claim: "Our ranking of the five losses agrees with Table 4",
+    paper: rows.map((r) => `${r.name} ${paperValue(table, r.name, "top1")}`).join(", "),
+    ours: rank.rho,
+  }, rank));
+  return claims;
+}
+
+/** Claim 7: larger batches help more when training is short. */
+export function batchClaims(rows: BatchEpochResult[], table: PaperTable): Claim[] {
+  const bs = [...new Set(rows.map((r) => r.batchSize))].sort((a, b) => a - b);
+  const eps = [...new Set(rows.map((r) => r.epochs))].sort((a, b) => a - b);
+  const cell = (b: number, e: number) => rows.find((r) => r.batchSize === b && r.epochs === e)!.result.runs;
+  const [bMin, bMax] = [bs[0], bs.at(-1)!], [eShort, eLong] = [eps[0], eps.at(-1)!];
+  const seeds = cell(bMin, eShort).map((r) => r.run.seed);
+  const at = (runs: RunResult[], s: number) => linear(runs.find((r) => r.run.seed === s)!);
+  const gap = meanCI(
+    seeds.map((s) =>
+      100 *
+      ((at(cell(bMax, eShort), s) - at(cell(bMin, eShort), s)) -
+        (at(cell(bMax, eLong), s) - at(cell(bMin, eLong), s)))
+    ),
+  );
+  const col = "top1_linear_lr_scaling";
+  const p = (b: number, e: number) =>
+    table.rows.find((r) => Number(r.batch_size) === b && r.epochs === e)![col] as number;
+  const paperGap = (p(8192, 100) - p(256, 100)) - (p(8192, 800) - p(256, 800));
+  return [
+    greaterClaim(
+      "fig9-batch-helps-more-when-short",
+      `Going from batch ${bMin} to ${bMax} gains more after ${eShort} epoch(s) than after ${eLong}`,
+      Math.round(paperGap * 10) / 10,
+      gap,
+      { a: `gain at ${eShort} ep`, b: `gain at ${eLong} ep` },
+    ),
+    greaterClaim(
+      "fig9-larger-batch-helps-short",
+      `With short training (${eShort} epoch(s)) batch ${bMax} beats batch ${bMin}`,
+      Math.round((p(8192, 100) - p(256, 100)) * 10) / 10,
+      pairedDiff(cell(bMax, eShort), cell(bMin, eShort)),
+      { a: `B=${bMax}`, b: `B=${bMin}` },
+    ),
+  ];
+}
+
+/** The published SimCLR tables used by the claims, by file stem. */
+export interface SimclrPapers {
+  color_distortion_strength: PaperTable;
+  temperature_l2norm: PaperTable;
+  transform_prediction_h_vs_gh: PaperTable;
+  loss_functions: PaperTable;
+  batch_size_epochs: PaperTable;
+}
+
+/** Load every published SimCLR table the claims compare against (`data/papers/simclr2020/`). */
+export async function loadSimclrPapers(): Promise<SimclrPapers> {
+  const stems = [
+    "color_distortion_strength",
+    "temperature_l2norm",
+    "transform_prediction_h_vs_gh",
+    "loss_functions",
+    "batch_size_epochs",
+  ] as const;
+  const tables = await Promise.all(stems.map((s) => loadPaperTable("simclr2020", `${s}.csv`)));
+  return Object.fromEntries(stems.map((s, i) => [s, tables[i]])) as unknown as SimclrPapers;
+}

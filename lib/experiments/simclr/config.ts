@@ -1,0 +1,229 @@
+/**
+ * Configuration of the SimCLR reproduction: what each profile trains and evaluates (`simclrConfig`), and the
+ * description of one pretraining run (`RunSpec`) that the ablations vary one field at a time.
+ *
+ * Sizing (cpu profile, measured on a 2-core machine with the wasm backend and other jobs running): a SimCLR
+ * step of a CIFAR ResNet-10 of width 8 on 2×128 16×16 views costs about 0.75 s, a cnn3 of widths 16-32-64
+ * about 0.2 s including the augmentations; the ablations need about 150 pretraining runs, so the cpu profile
+ * uses the cnn3-sized encoder on 16×16 views of the 32×32 `shapes` images and short schedules, and the gpu
+ * profile the ResNet-18 the paper's CIFAR experiments use. `smoke` runs the same code paths on a handful of
+ * images for a couple of steps.
+ *
+ * @module
+ */
+import type { Profile } from "../../experiment.ts";
+import type { TransformName } from "../../augment/pipeline.ts";
+
+/** The encoder architecture. */
+export type EncoderSpec =
+  | { kind: "cnn3"; widths: [number, number, number] }
+  | { kind: "resnet"; depth: 10 | 18; width: number };
+
+/** How the two views of a training pair are made. */
+export type AugSpec =
+  /** SimCLR's pipeline on both branches: crop, flip, colour distortion of strength s, optional blur. */
+  | { kind: "simclr"; strength: number; blur: boolean }
+  /** Figure 5 protocol: a shared random crop, then `tested` (in order) on branch 1; branch 2 stays the crop. */
+  | { kind: "pair"; tested: TransformName[] };
+
+/** The contrastive objective (Table 4) with its temperature / margin and ℓ2 normalisation (Table 5). */
+export type LossSpec =
+  | { kind: "nt-xent"; temperature: number; normalize: boolean }
+  | { kind: "nt-logistic"; temperature: number; semiHard: boolean }
+  | { kind: "margin"; margin: number; semiHard: boolean };
+
+/** The projection head g(·) of Figure 8. */
+export type HeadKind = "mlp" | "linear" | "none";
+
+/** One pretraining run: everything an ablation may change, plus the seed. */
+export interface RunSpec {
+  /** Contrastive pretraining, or the supervised baseline of Table 1 (cross-entropy on one augmented view). */
+  method: "simclr" | "supervised";
+  aug: AugSpec;
+  loss: LossSpec;
+  head: HeadKind;
+  /** Pairs per step (images per step for supervised). */
+  batchSize: number;
+  /** Passes over the training images; steps = round(epochs · nTrain / batchSize). */
+  epochs: number;
+  seed: number;
+}
+
+/** Everything fixed within a profile. */
+export interface SimclrConfig {
+  profile: Profile;
+  dataset: {
+    name: "shapes" | "cifar10";
+    /** Training images (shapes: generated; cifar10: the first n). */
+    nTrain: number;
+    /** Test images. */
+    nTest: number;
+    /** Label set of the downstream task (shapes: "shape", so colour is a nuisance). */
+    label: string;
+    /** Data seed (shapes generation). */
+    seed: number;
+  };
+  /** Side of the views the encoder sees (random resized crops are resized to it; test images are resized). */
+  imageSize: number;
+  /** Area range of the random resized crops. */
+  cropScale: [number, number];
+  encoder: EncoderSpec;
+  /** Projection head widths: one hidden layer, output dimension. */
+  projection: { hidden: number; outDim: number };
+  /** Adam with linear warm-up then cosine decay. */
+  optimizer: { lr: number; weightDecay: number; warmupFraction: number };
+  /** The default run every ablation departs from. */
+  base: Omit<RunSpec, "seed">;
+  /** Evaluation settings. */
+  eval: {
+    /** λ grid of the linear probe (validated on a stratified 20% split). */
+    l2Grid: number[];
+    /** L-BFGS iterations per probe fit. */
+    maxIter: number;
+    /** k of the cosine kNN classifier. */
+    knnK: number;
+    /** Held-out batches used for the NT-Xent diagnostics (entropy, contrastive accuracy). */
+    statsBatches: number;
+    /** Images per class used to train the transform-prediction MLP (Table 3), and its steps. */
+    transformTrain: number;
+    transformSteps: number;
+  };
+  /** Seeds per compared configuration. */
+  seeds: number;
+  /** Figure 5: transforms of the grid, extra-seeded best off-diagonal cells. */
+  grid: { transforms: TransformName[]; topCells: number };
+  /** Table 1: colour strengths (the last one is repeated with blur). */
+  strengths: number[];
+  /** Table 5: temperatures with and without ℓ2 normalisation. */
+  temperatures: { l2: number[]; noL2: number[] };
+  /** Table 4: margin of the triplet losses. */
+  margin: number;
+  /** Figure 9: batch sizes and epoch budgets. */
+  batchSizes: number[];
+  epochs: number[];
+}
+
+/** The seven transforms of Figure 5, in the paper's order. */
+export const GRID_TRANSFORMS: TransformName[] = [
+  "crop",
+  "cutout",
+  "color",
+  "sobel",
+  "noise",
+  "blur",
+  "rotate",
+];
+
+const BASE: Omit<RunSpec, "seed" | "batchSize" | "epochs"> = {
+  method: "simclr",
+  aug: { kind: "simclr", strength: 0.5, blur: false },
+  loss: { kind: "nt-xent", temperature: 0.5, normalize: true },
+  head: "mlp",
+};
+
+/**
+ * The configuration of a profile. `seeds` overrides the number of seeds per compared configuration (the
+ * notebook passes the experiment's seed count).
+ */
+export function simclrConfig(
+  profile: Profile,
+  opts: { seeds?: number; dataset?: "shapes" | "cifar10" } = {},
+): SimclrConfig {
+  const common = {
+    profile,
+    grid: { transforms: GRID_TRANSFORMS, topCells: 3 },
+    strengths: [1 / 8, 1 / 4, 1 / 2, 1],
+    temperatures: { l2: [0.05, 0.1, 0.5, 1], noL2: [10, 100] },
+    margin: 0.5,
+  };
+  if (profile === "smoke") {
+    return {
+      ...common,
+      dataset: { name: "shapes", nTrain: 64, nTest: 32, label: "shape", seed: 0 },
+      imageSize: 16,
+      cropScale: [0.2, 1],
+      encoder: { kind: "cnn3", widths: [4, 8, 8] },
+      projection: { hidden: 8, outDim: 8 },
+      optimizer: { lr: 1e-3, weightDecay: 1e-6, warmupFraction: 0.1 },
+      base: { ...BASE, batchSize: 16, epochs: 0.5 },
+      eval: { l2Grid: [1e-2], maxIter: 20, knnK: 5, statsBatches: 1, transformTrain: 8, transformSteps: 2 },
+      seeds: opts.seeds ?? 1,
+      grid: { transforms: GRID_TRANSFORMS, topCells: 1 },
+      temperatures: { l2: [0.1, 0.5], noL2: [10] },
+      strengths: [1 / 8, 1],
+      batchSizes: [8, 16],
+      epochs: [0.25, 0.5],
+    };
+  }
+  if (profile === "cpu") {
+    return {
+      ...common,
+      dataset: { name: "shapes", nTrain: 2000, nTest: 1000, label: "shape", seed: 0 },
+      imageSize: 24,
+      cropScale: [0.2, 1],
+      encoder: { kind: "cnn3", widths: [16, 32, 64] },
+      projection: { hidden: 64, outDim: 32 },
+      optimizer: { lr: 2e-3, weightDecay: 1e-6, warmupFraction: 0.1 },
+      base: { ...BASE, batchSize: 64, epochs: 3 },
+      eval: {
+        l2Grid: [1e-4, 1e-2, 1],
+        maxIter: 100,
+        knnK: 20,
+        statsBatches: 2,
+        transformTrain: 200,
+        transformSteps: 150,
+      },
+      seeds: opts.seeds ?? 3,
+      batchSizes: [16, 64, 256],
+      epochs: [1, 3],
+    };
+  }
+  const cifar = (opts.dataset ?? "cifar10") === "cifar10";
+  return {
+    ...common,
+    dataset: cifar
+      ? { name: "cifar10", nTrain: 50000, nTest: 10000, label: "label", seed: 0 }
+      : { name: "shapes", nTrain: 20000, nTest: 2000, label: "shape", seed: 0 },
+    imageSize: 32,
+    cropScale: [0.08, 1],
+    encoder: { kind: "resnet", depth: 18, width: 32 },
+    projection: { hidden: 256, outDim: 128 },
+    optimizer: { lr: 1e-3, weightDecay: 1e-6, warmupFraction: 0.05 },
+    base: { ...BASE, batchSize: 256, epochs: 20 },
+    eval: {
+      l2Grid: [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1],
+      maxIter: 200,
+      knnK: 200,
+      statsBatches: 4,
+      transformTrain: 1000,
+      transformSteps: 500,
+    },
+    seeds: opts.seeds ?? 3,
+    batchSizes: [64, 256, 1024],
+    epochs: [5, 20],
+  };
+}
+
+/** The base run of a config with the given seed and overrides. */
+export function baseRun(cfg: SimclrConfig, seed: number, override: Partial<RunSpec> = {}): RunSpec {
+  return { ...structuredClone(cfg.base), seed, ...override };
+}
+
+/** Optimisation steps of a run: round(epochs · nTrain / batchSize), at least 1. */
+export function stepsOf(cfg: SimclrConfig, run: Pick<RunSpec, "epochs" | "batchSize">): number {
+  return Math.max(1, Math.round((run.epochs * cfg.dataset.nTrain) / run.batchSize));
+}
+
+/** A short human-readable label of a run's varying parts, e.g. "nt-xent τ=0.5 l2 · mlp · crop+color". */
+export function runLabel(run: RunSpec): string {
+  const aug = run.aug.kind === "simclr"
+    ? `simclr s=${run.aug.strength}${run.aug.blur ? "+blur" : ""}`
+    : `pair ${run.aug.tested.join("+")}`;
+  const l = run.loss;
+  const loss = l.kind === "nt-xent"
+    ? `nt-xent τ=${l.temperature}${l.normalize ? "" : " no-l2"}`
+    : l.kind === "nt-logistic"
+    ? `nt-logistic τ=${l.temperature}${l.semiHard ? " sh" : ""}`
+    : `margin m=${l.margin}${l.semiHard ? " sh" : ""}`;
+  return `${run.method} · ${aug} · ${loss} · head ${run.head} · B=${run.batchSize} · ${run.epochs} ep · seed ${run.seed}`;
+}

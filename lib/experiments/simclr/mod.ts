@@ -1,0 +1,21 @@
+/**
+ * The SimCLR reproduction (Chen et al., ICML 2020) at small scale: profile configurations, the two view
+ * protocols, pretraining and evaluation of cached runs, the seven ablation drivers, their claims with
+ * verdicts, figure specs and notebook display helpers. `notebooks/simclr.ipynb` is the walkthrough.
+ *
+ * @module
+ */
+export * from "./config.ts";
+export * from "./views.ts";
+export * from "./losses.ts";
+export * from "./model.ts";
+export * from "./pretrain.ts";
+export * from "./knn.ts";
+export * from "./mlp_probe.ts";
+export * from "./evaluate.ts";
+export * from "./transform_prediction.ts";
+export * from "./run.ts";
+export * from "./ablations.ts";
+export * from "./claims.ts";
+export * from "./figures.ts";
+export * from "./show.ts";

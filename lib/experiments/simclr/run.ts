@@ -1,0 +1,184 @@
+/**
+ * One cached run of the reproduction: load (or train and store) the model of a {@link RunSpec}, evaluate it,
+ * and return a plain-JSON {@link RunResult}. Trained weights and evaluation results are separate entries of
+ * the shared content-addressed cache (`lib/cache.ts`), keyed by everything that determines them, so a re-run
+ * of the notebook is instant and a change of the evaluation protocol re-evaluates without retraining.
+ *
+ * @module
+ */
+import { cached, type CacheOptions, jsonCodec, tensorMapCodec } from "../../cache.ts";
+import { loadDataset } from "../../data/mod.ts";
+import { subsetSplit } from "../../data/types.ts";
+import { tf as tfns } from "../../tf.ts";
+import type { Tensor as TfTensor } from "../../tf.ts";
+import { runLabel, type RunSpec, type SimclrConfig, stepsOf } from "./config.ts";
+import { buildModel, disposeModel, loadModelWeights, modelVariables, type SimclrModel } from "./model.ts";
+import { pretrain, type SimclrData } from "./pretrain.ts";
+import { type EvalResult, evaluateRun } from "./evaluate.ts";
+import { type TransformPrediction, transformPrediction } from "./transform_prediction.ts";
+
+/** Bump when training or evaluation code changes what a cached entry would contain. */
+export const SIMCLR_CACHE_VERSION = 1;
+
+/** The data and settings shared by the runs of one notebook. */
+export interface SimclrContext {
+  cfg: SimclrConfig;
+  data: SimclrData;
+  /** Cache options (directory, freshness); default the shared cache. */
+  cache?: CacheOptions;
+  /** One line per finished run (default: stderr). Set to null for silence. */
+  log?: ((line: string) => void) | null;
+}
+
+/** What a run measured. */
+export interface RunResult {
+  run: RunSpec;
+  label: string;
+  steps: number;
+  status: "done" | "non-finite";
+  /** Training seconds (of the run that trained it, possibly an earlier session). */
+  trainSeconds: number;
+  /** Mean loss over the first and last 10% of steps. */
+  firstLoss: number;
+  finalLoss: number;
+  /** About 20 points of the loss curve ([step, loss]). */
+  lossCurve: [number, number][];
+  eval: EvalResult;
+  /** Table 3 transformation prediction (only when asked for). */
+  transforms?: TransformPrediction[];
+}
+
+/** Load the profile's dataset (shapes is generated from its seed; cifar10 is downloaded on first use). */
+export async function loadSimclrData(cfg: SimclrConfig): Promise<SimclrData> {
+  const d = cfg.dataset;
+  const ds = d.name === "shapes"
+    ? await loadDataset("shapes", { seed: d.seed, nTrain: d.nTrain, nTest: d.nTest, quiet: true })
+    : await loadDataset(d.name, { quiet: true });
+  const first = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const train = ds.train.n > d.nTrain ? subsetSplit(ds.train, first(d.nTrain)) : ds.train;
+  const test = ds.test.n > d.nTest ? subsetSplit(ds.test, first(d.nTest)) : ds.test;
+  const classes = ds.labelSets[d.label];
+  if (!classes) throw new Error(`simclr: dataset ${d.name} has no label set "${d.label}"`);
+  return { train, test, label: d.label, numClasses: classes.length, provenance: ds.provenance };
+}
+
+function modelKey(cfg: SimclrConfig, run: RunSpec) {
+  const { dataset, imageSize, cropScale, encoder, projection, optimizer } = cfg;
+  return {
+    what: "simclr-model",
+    v: SIMCLR_CACHE_VERSION,
+    dataset,
+    imageSize,
+    cropScale,
+    encoder,
+    projection,
+    optimizer,
+    run,
+  };
+}
+
+/** The trained model of `run` (from the cache, or trained now) with its loss history. */
+export async function trainedModel(
+  ctx: SimclrContext,
+  run: RunSpec,
+): Promise<{ model: SimclrModel; losses: number[]; status: "done" | "non-finite"; seconds: number }> {
+  const { cfg, data } = ctx;
+  const stored = await cached(
+    modelKey(cfg, run),
+    async () => {
+      const res = await pretrain(cfg, run, data);
+      const out: Record<string, TfTensor> = {};
+      for (const [k, v] of Object.entries(modelVariables(res.model))) out[k] = tfns.clone(v);
+      disposeModel(res.model);
+      out["_losses"] = tfns.tensor1d(res.losses.length ? res.losses : [NaN]);
+      out["_info"] = tfns.tensor1d([res.steps, res.status === "done" ? 1 : 0, res.seconds]);
+      return out;
+    },
+    tensorMapCodec(),
+    { name: "simclr-model", ...ctx.cache },
+  );
+  const model = buildModel(cfg, run, data.numClasses);
+  loadModelWeights(model, stored);
+  const losses = Array.from(stored["_losses"].dataSync()).filter(Number.isFinite);
+  const info = stored["_info"].dataSync();
+  tfns.dispose(Object.values(stored));
+  return { model, losses, status: info[1] === 1 ? "done" : "non-finite", seconds: info[2] };
+}
+
+function curve(losses: number[], points = 20): [number, number][] {
+  if (losses.length === 0) return [];
+  const stride = Math.max(1, Math.floor(losses.length / points));
+  const out: [number, number][] = [];
+  for (let s = 0; s < losses.length; s += stride) {
+    const w = losses.slice(s, s + stride);
+    out.push([s, w.reduce((a, b) => a + b, 0) / w.length]);
+  }
+  return out;
+}
+
+function meanOf(x: number[]): number {
+  return x.length ? x.reduce((a, b) => a + b, 0) / x.length : NaN;
+}
+
+/**
+ * Train (or load) and evaluate `run`. With `transforms`, also run the Table 3 transformation-prediction
+ * tasks on the trained model.
+ */
+export async function runSimclr(
+  ctx: SimclrContext,
+  run: RunSpec,
+  opts: { transforms?: boolean } = {},
+): Promise<RunResult> {
+  const { cfg, data } = ctx;
+  const key = {
+    ...modelKey(cfg, run),
+    what: "simclr-eval",
+    eval: cfg.eval,
+    transforms: opts.transforms ?? false,
+  };
+  const t0 = performance.now();
+  let trained = false;
+  const result = await cached(
+    key,
+    async (): Promise<RunResult> => {
+      trained = true;
+      const { model, losses, status, seconds } = await trainedModel(ctx, run);
+      try {
+        const k = Math.max(1, Math.round(losses.length / 10));
+        const evalResult = await evaluateRun(cfg, run, model, data);
+        const transforms = opts.transforms && run.method === "simclr"
+          ? await transformPrediction(model, data, {
+            size: cfg.imageSize,
+            nTrain: cfg.eval.transformTrain,
+            steps: cfg.eval.transformSteps,
+            seed: run.seed,
+          })
+          : undefined;
+        return {
+          run,
+          label: runLabel(run),
+          steps: stepsOf(cfg, run),
+          status,
+          trainSeconds: seconds,
+          firstLoss: meanOf(losses.slice(0, k)),
+          finalLoss: meanOf(losses.slice(-k)),
+          lossCurve: curve(losses),
+          eval: evalResult,
+          ...(transforms ? { transforms } : {}),
+        };
+      } finally {
+        disposeModel(model);
+      }
+    },
+    jsonCodec<RunResult>(),
+    { name: "simclr-eval", ...ctx.cache },
+  );
+  const log = ctx.log === undefined ? (l: string) => console.error(l) : ctx.log;
+  if (log && trained) {
+    log(
+      `simclr: ${result.label}: linear ${(100 * result.eval.linear.accuracy.mean).toFixed(1)}% ` +
+        `(${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,42 @@
+/**
+ * Display helpers of the SimCLR notebook: markdown tables of claims and of per-configuration results, shown
+ * inline in the Deno Jupyter kernel (as `text/markdown`) and printed elsewhere.
+ *
+ * @module
+ */
+import type { Claim } from "../../report/results.ts";
+import type { Estimate } from "../../stats/confidence.ts";
+import { jupyterNamespace } from "../../report/figure.ts";
+
+/** "63.2 [61.0, 65.4]" (× k, one decimal; the CI is omitted when it is missing). */
+export function formatEstimate(e: Estimate, k = 1): string {
+  const f = (v: number) => (k * v).toFixed(1);
+  return Number.isFinite(e.ci95[0])
+    ? `${f(e.mean)} [${f(e.ci95[0])}, ${f(e.ci95[1])}]`
+    : `${f(e.mean)} (n=${e.n})`;
+}
+
+/** A markdown table. */
+export function markdownTable(header: string[], rows: (string | number)[][]): string {
+  const esc = (c: string | number) => String(c).replaceAll("|", "\\|");
+  return [
+    `| ${header.map(esc).join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
+  ].join("\n");
+}
+
+/** The claims as a markdown table: claim, paper, ours (mean [95% CI]), verdict. */
+export function claimsMarkdown(claims: Claim[]): string {
+  return markdownTable(
+    ["claim", "paper", "ours", "verdict"],
+    claims.map((c) => [c.claim, c.paper ?? "—", formatEstimate(c.ours), `**${c.verdict}**`]),
+  );
+}
+
+/** Show markdown inline in the kernel (or print it). */
+export async function showMarkdown(md: string): Promise<void> {
+  const j = jupyterNamespace();
+  if (j) await j.display({ "text/markdown": md, "text/plain": md }, { raw: true });
+  else console.log(md);
+}

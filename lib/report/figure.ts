@@ -1,0 +1,137 @@
+/**
+ * Figures: render a vega-lite v5 spec to `<outDir>/<name>.svg` and `.png`, record its caption and provenance
+ * in `<name>.figure.json`, and show it inline when running inside the Deno Jupyter kernel.
+ *
+ * Rendering is headless (vega-lite compile → vega View with renderer "none" → `toSVG()`), then sharp rasterises
+ * the SVG at 2× density. Text is set in DejaVu Sans (installed with fonts-dejavu-core) with a white background so
+ * the PNG is readable anywhere. Inline display is a raw MIME bundle: `application/vnd.vegalite.v5+json` (the
+ * interactive chart in JupyterLab) plus an `image/svg+xml` fallback (GitHub, nbviewer).
+ *
+ * @module
+ */
+import * as vl from "vega-lite";
+import * as vega from "vega";
+import sharp from "sharp";
+import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
+import { currentExperiment, experimentParams } from "../experiment.ts";
+import type { Provenance } from "./results.ts";
+
+/** A vega-lite spec (kept loose: the suite passes plain JSON specs). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+/** The sidecar metadata written next to each figure and read by the gallery generator. */
+export interface FigureMeta {
+  name: string;
+  paper: string;
+  caption: string;
+  /** File names (relative to the paper directory). */
+  files: { svg: string; png: string };
+  /** Provenance of the run that drew it (null when no experiment was started). */
+  provenance: Omit<Provenance, "versions"> | null;
+}
+
+/** Options for {@link renderFigure}. */
+export interface FigureOptions {
+  /** One-sentence caption shown in the gallery (required: figures without captions are not allowed). */
+  caption: string;
+  /** Output directory (default: the current experiment's, else `experimentParams().outDir`). */
+  outDir?: string;
+  /** Show inline in the kernel (default true; ignored outside `deno jupyter`). */
+  display?: boolean;
+  /** PNG density in dpi (default 144 = 2×). */
+  density?: number;
+}
+
+const FONT = "DejaVu Sans";
+const NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** The spec with the suite's defaults: v5 schema, DejaVu Sans everywhere, white background. */
+export function withDefaults(spec: VegaLiteSpec): VegaLiteSpec {
+  const config = (spec.config ?? {}) as Record<string, unknown>;
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    background: "white",
+    ...spec,
+    config: { font: FONT, ...config },
+  };
+}
+
+/** Render a vega-lite spec to an SVG string (headless). Throws one line on an invalid spec. */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  let compiled: vega.Spec;
+  try {
+    compiled = vl.compile(withDefaults(spec) as unknown as vl.TopLevelSpec).spec as vega.Spec;
+  } catch (e) {
+    throw new Error(`invalid vega-lite spec: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Error });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Rasterise SVG text to PNG bytes. */
+export async function svgToPng(svg: string, density = 144): Promise<Uint8Array> {
+  const buf = await sharp(new TextEncoder().encode(svg), { density }).png().toBuffer();
+  return new Uint8Array(buf);
+}
+
+interface JupyterNs {
+  display(obj: unknown, opts?: { raw?: boolean }): Promise<void>;
+}
+
+/** `Deno.jupyter` inside `deno jupyter`, else null (outside the kernel, merely reading it throws). */
+export function jupyterNamespace(): JupyterNs | null {
+  try {
+    return (Deno as unknown as { jupyter?: JupyterNs }).jupyter ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Render `spec` to `<outDir>/<name>.svg|.png|.figure.json` (each written atomically) and display it inline.
+ * @returns the metadata that was written.
+ */
+export async function renderFigure(
+  spec: VegaLiteSpec,
+  name: string,
+  opts: FigureOptions,
+): Promise<FigureMeta> {
+  if (!NAME_RE.test(name)) throw new Error(`figure name "${name}" must match ${NAME_RE.source}`);
+  if (!opts.caption?.trim()) throw new Error(`figure "${name}": a caption is required`);
+  const exp = currentExperiment();
+  const outDir = opts.outDir ?? exp?.params.outDir ?? experimentParams().outDir;
+  const full = withDefaults(spec);
+  const svg = await renderSvg(full);
+  const png = await svgToPng(svg, opts.density);
+  let provenance: FigureMeta["provenance"] = null;
+  if (exp) {
+    const { versions: _v, ...rest } = exp.provenance;
+    provenance = rest;
+  }
+  const meta: FigureMeta = {
+    name,
+    paper: exp?.params.paper ?? experimentParams().paper,
+    caption: opts.caption.trim(),
+    files: { svg: `${name}.svg`, png: `${name}.png` },
+    provenance,
+  };
+  await writeFileAtomic(`${outDir}/${name}.svg`, svg);
+  await writeFileAtomic(`${outDir}/${name}.png`, png);
+  await writeJsonAtomic(`${outDir}/${name}.figure.json`, meta);
+  const jupyter = jupyterNamespace();
+  if (jupyter && opts.display !== false) {
+    await jupyter.display(
+      {
+        "application/vnd.vegalite.v5+json": full,
+        "image/svg+xml": svg,
+        "text/plain": `[figure ${name}] ${meta.caption}`,
+      },
+      { raw: true },
+    );
+  }
+  return meta;
+}

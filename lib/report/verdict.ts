@@ -1,0 +1,108 @@
+/**
+ * Verdict rules: turn our numbers into `reproduced | not-reproduced | inconclusive` by a stated rule.
+ *
+ * Verdicts are never written by hand: a {@link Judgement} can only be made by the rule functions here (it
+ * carries a private brand), and each one returns the rule text that is published beside the verdict.
+ *
+ * @module
+ */
+import { type Estimate, meanCI } from "../stats/confidence.ts";
+import { spearman } from "../stats/correlation.ts";
+
+/** The three possible outcomes for a claim. */
+export type Verdict = "reproduced" | "not-reproduced" | "inconclusive";
+
+/** All verdicts, in the order the report lists them. */
+export const VERDICTS: readonly Verdict[] = ["reproduced", "not-reproduced", "inconclusive"];
+
+declare const judged: unique symbol;
+
+/** A verdict with the rule that produced it. Only the functions in this module create one. */
+export interface Judgement {
+  verdict: Verdict;
+  rule: string;
+  readonly [judged]: true;
+}
+
+function judgement(verdict: Verdict, rule: string): Judgement {
+  return { verdict, rule } as Judgement;
+}
+
+type Side = Estimate | number;
+
+function bounds(x: Side): [number, number] | null {
+  const b: [number, number] | null = typeof x === "number" ? [x, x] : x.ci95;
+  return b && Number.isFinite(b[0]) && Number.isFinite(b[1]) ? b : null;
+}
+
+function label(x: Side, name: string): string {
+  return typeof x === "number" ? `${name} (${x})` : `the 95% CI of ${name}`;
+}
+
+/**
+ * Claim "A > B". Reproduced iff A's 95% CI lies entirely above B's (a number counts as a point);
+ * not-reproduced iff entirely below; otherwise (overlap, or a CI missing because n < 2) inconclusive.
+ */
+export function verdictGreater(a: Side, b: Side, names: { a?: string; b?: string } = {}): Judgement {
+  const na = names.a ?? "A", nb = names.b ?? "B";
+  const rule = `claim ${na} > ${nb}: reproduced iff ${label(a, na)} lies entirely above ${label(b, nb)}; ` +
+    `not-reproduced iff entirely below; otherwise inconclusive`;
+  const ba = bounds(a), bb = bounds(b);
+  if (!ba || !bb) return judgement("inconclusive", rule);
+  if (ba[0] > bb[1]) return judgement("reproduced", rule);
+  if (ba[1] < bb[0]) return judgement("not-reproduced", rule);
+  return judgement("inconclusive", rule);
+}
+
+/** Claim "A < B": the mirror image of {@link verdictGreater}. */
+export function verdictLess(a: Side, b: Side, names: { a?: string; b?: string } = {}): Judgement {
+  const na = names.a ?? "A", nb = names.b ?? "B";
+  const rule = `claim ${na} < ${nb}: reproduced iff ${label(a, na)} lies entirely below ${label(b, nb)}; ` +
+    `not-reproduced iff entirely above; otherwise inconclusive`;
+  const ba = bounds(a), bb = bounds(b);
+  if (!ba || !bb) return judgement("inconclusive", rule);
+  if (ba[1] < bb[0]) return judgement("reproduced", rule);
+  if (ba[0] > bb[1]) return judgement("not-reproduced", rule);
+  return judgement("inconclusive", rule);
+}
+
+/**
+ * Claim "ours ≈ the paper's value": reproduced iff our 95% CI lies inside `[target - tol, target + tol]`;
+ * not-reproduced iff it lies entirely outside that band; otherwise inconclusive.
+ */
+export function verdictWithin(ours: Estimate, target: number, tolerance: number): Judgement {
+  if (!(tolerance >= 0)) throw new Error(`verdictWithin: tolerance must be >= 0, got ${tolerance}`);
+  const lo = target - tolerance, hi = target + tolerance;
+  const rule = `reproduced iff our 95% CI lies within ${target} ± ${tolerance}; ` +
+    `not-reproduced iff it lies entirely outside; otherwise inconclusive`;
+  const b = bounds(ours);
+  if (!b) return judgement("inconclusive", rule);
+  if (b[0] >= lo && b[1] <= hi) return judgement("reproduced", rule);
+  if (b[1] < lo || b[0] > hi) return judgement("not-reproduced", rule);
+  return judgement("inconclusive", rule);
+}
+
+/**
+ * Claim "our ranking of methods agrees with the paper's". `ours` is one score per item, or one such list per
+ * seed; `paper` the paper's scores for the same items (higher = better on both sides). The statistic is
+ * Spearman's ρ per seed. Reproduced iff the lower bound of ρ (the 95% CI over seeds, or ρ itself for a single
+ * ranking) is ≥ `minRho`; not-reproduced iff the upper bound is ≤ 0; otherwise inconclusive.
+ */
+export function verdictRankAgreement(
+  ours: readonly number[] | readonly (readonly number[])[],
+  paper: readonly number[],
+  opts: { minRho?: number } = {},
+): Judgement & { rho: Estimate } {
+  const minRho = opts.minRho ?? 0.5;
+  const perSeed = (Array.isArray(ours[0]) ? ours : [ours]) as readonly (readonly number[])[];
+  const rhos = perSeed.map((o) => spearman(o, paper)).map((r) => (Number.isNaN(r) ? 0 : r));
+  const rho = meanCI(rhos);
+  const [lo, hi] = bounds(rho) ?? [rho.mean, rho.mean];
+  const rule = `Spearman ρ between our and the paper's ranking of ${paper.length} items` +
+    `${
+      perSeed.length > 1 ? ` (95% CI over ${perSeed.length} seeds)` : ""
+    }: reproduced iff its lower bound ≥ ${minRho}; ` +
+    `not-reproduced iff its upper bound ≤ 0; otherwise inconclusive`;
+  const verdict: Verdict = lo >= minRho ? "reproduced" : hi <= 0 ? "not-reproduced" : "inconclusive";
+  return { ...judgement(verdict, rule), rho };
+}

@@ -1,0 +1,90 @@
+import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
+import { currentExperiment, experimentParams, gitState, startExperiment } from "../lib/experiment.ts";
+import { makeClaim } from "../lib/report/results.ts";
+import { verdictGreater } from "../lib/report/verdict.ts";
+import { meanCI } from "../lib/stats/confidence.ts";
+import { REPO_ROOT } from "../lib/paths.ts";
+
+const envOf = (vars: Record<string, string>) => (k: string) => vars[k];
+
+Deno.test("experimentParams: defaults for plain Jupyter", () => {
+  const p = experimentParams("pirl", envOf({}));
+  assertEquals(p, {
+    profile: "cpu",
+    backend: "auto",
+    seeds: [0, 1, 2],
+    fresh: false,
+    paper: "pirl",
+    outDir: `${REPO_ROOT}/figures/pirl`,
+  });
+  assertEquals(experimentParams(undefined, envOf({ SSL_PROFILE: "smoke" })).seeds, [0, 1]);
+  assertEquals(experimentParams(undefined, envOf({})).paper, "scratch");
+});
+
+Deno.test("experimentParams: values from the executor's environment", () => {
+  const p = experimentParams(
+    "tour",
+    envOf({
+      SSL_PROFILE: "gpu",
+      SSL_BACKEND: "cpu",
+      SSL_SEEDS: "4",
+      SSL_FRESH: "1",
+      SSL_PAPER: "tour",
+      SSL_OUT_DIR: "/tmp/stage",
+    }),
+  );
+  assertEquals(p, {
+    profile: "gpu",
+    backend: "cpu",
+    seeds: [0, 1, 2, 3],
+    fresh: true,
+    paper: "tour",
+    outDir: "/tmp/stage",
+  });
+  assertEquals(experimentParams(undefined, envOf({ SSL_PAPER: "simclr" })).paper, "simclr");
+});
+
+Deno.test("experimentParams: one-line errors for bad values", () => {
+  assertThrows(() => experimentParams("x", envOf({ SSL_PROFILE: "huge" })), Error, 'unknown profile "huge"');
+  assertThrows(() => experimentParams("x", envOf({ SSL_SEEDS: "two" })), Error, "SSL_SEEDS");
+  assertThrows(() => experimentParams("x", envOf({ SSL_BACKEND: "tpu" })), Error, 'unknown backend "tpu"');
+  assertThrows(() => experimentParams("Bad Name", envOf({})), Error, "must match");
+  assertThrows(
+    () => experimentParams("pirl", envOf({ SSL_PAPER: "simclr" })),
+    Error,
+    'declares paper "pirl"',
+  );
+});
+
+Deno.test("gitState reports the commit of this checkout", async () => {
+  const g = await gitState();
+  assert(g.commit === "unknown" || /^[0-9a-f]{40}$/.test(g.commit), g.commit);
+  assertEquals((await gitState("/")).commit, "unknown");
+});
+
+Deno.test("startExperiment records provenance and writes results into outDir", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const exp = await startExperiment("demo", {
+      env: envOf({ SSL_PROFILE: "smoke", SSL_BACKEND: "cpu", SSL_OUT_DIR: `${dir}/out` }),
+    });
+    assertEquals(currentExperiment(), exp);
+    assertEquals(exp.backend.name, "cpu");
+    assertEquals(exp.provenance.profile, "smoke");
+    assertEquals(exp.provenance.seeds, [0, 1]);
+    assertMatch(exp.provenance.startedAt, /^\d{4}-\d\d-\d\dT/);
+    assertEquals(exp.path("a.svg"), `${dir}/out/a.svg`);
+    const ours = meanCI([1, 1.1, 0.9]);
+    const r = await exp.writeResults([
+      makeClaim({ id: "c", claim: "c", paper: null, ours }, verdictGreater(ours, 0)),
+    ], {
+      k: 1,
+    });
+    const back = JSON.parse(await Deno.readTextFile(`${dir}/out/results.json`));
+    assertEquals(back, JSON.parse(JSON.stringify(r)));
+    assertEquals([back.paper, back.backend, back.claims[0].verdict], ["demo", "cpu", "reproduced"]);
+    assert(back.wallSeconds >= 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

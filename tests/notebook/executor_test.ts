@@ -1,0 +1,133 @@
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import { NotebookError, paperOf, runNotebook } from "../../lib/notebook/executor.ts";
+import { readNotebook, validateNotebook } from "../../lib/notebook/nbformat.ts";
+
+const FIXTURES = new URL("../fixtures/notebooks/", import.meta.url).pathname;
+const opts = { sanitizeResources: false, sanitizeOps: false };
+
+/** Copy a fixture into a fresh directory with a previously published figures/<paper>/ to protect. */
+async function setup(name: string) {
+  const dir = await Deno.makeTempDir();
+  const nb = `${dir}/${name}.ipynb`;
+  await Deno.copyFile(`${FIXTURES}${name}.ipynb`, nb);
+  const paper = paperOf(nb);
+  await Deno.mkdir(`${dir}/figures/${paper}`, { recursive: true });
+  await Deno.writeTextFile(`${dir}/figures/${paper}/old.txt`, "previous good output");
+  return { dir, nb, paper, before: await Deno.readTextFile(nb) };
+}
+
+function listing(dir: string): string[] {
+  return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+}
+
+Deno.test("paperOf strips the order prefix", () => {
+  assertEquals(paperOf("notebooks/01_pirl.ipynb"), "pirl");
+  assertEquals(paperOf("x/simclr.ipynb"), "simclr");
+});
+
+Deno.test({
+  name: "runNotebook captures every output kind, writes the notebook back and publishes staged files",
+  ...opts,
+  fn: async () => {
+    const { dir, nb, paper } = await setup("01_display");
+    try {
+      const lines: string[] = [];
+      const res = await runNotebook(nb, {
+        figuresRoot: `${dir}/figures`,
+        env: { SSL_PROFILE: "smoke" },
+        progress: (l) => lines.push(l),
+      });
+      assertEquals(res.executed, 5);
+      assert(lines.some((l) => l.includes("cell 2 (code 1/6) ok")), lines.join("\n"));
+      const written = await readNotebook(nb);
+      assertEquals(validateNotebook(written), []);
+      assertEquals(written.metadata.kernelspec, {
+        name: "deno",
+        display_name: "Deno",
+        language: "typescript",
+      });
+      assertEquals((written.metadata.language_info as { name: string }).name, "typescript");
+      const code = written.cells.filter((c) => c.cell_type === "code");
+      const outs = code.map((c) => (c.cell_type === "code" ? c.outputs : []));
+      assertEquals(outs[0], [
+        { output_type: "stream", name: "stdout", text: ["hello stdout\n"] },
+        { output_type: "stream", name: "stderr", text: ["hello stderr\n"] },
+        { output_type: "stream", name: "stdout", text: ["second line\n"] },
+      ]);
+      assertEquals(outs[1], [{
+        output_type: "display_data",
+        data: { "text/plain": ["a bundle"], "text/html": ["<b>bold</b>"] },
+        metadata: {},
+      }]);
+      assertEquals(outs[2][0].output_type === "execute_result" && outs[2][0].data["text/plain"], ["42"]);
+      assertEquals(
+        code[3].cell_type === "code" && code[3].execution_count,
+        null,
+        "empty cell is not executed",
+      );
+      assert(JSON.stringify(outs[5]).includes("late output"), "late output after idle is captured");
+      assertEquals(code.map((c) => c.cell_type === "code" ? c.execution_count : null), [1, 2, 3, null, 4, 5]);
+      // staged file published, replacing the previous directory; no staging directory left behind
+      assertEquals(listing(`${dir}/figures/${paper}`), ["hello.txt"]);
+      assertEquals(await Deno.readTextFile(`${dir}/figures/${paper}/hello.txt`), "profile=smoke");
+      assertEquals(listing(`${dir}/figures`), [paper]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a throwing cell fails with notebook, cell and error in one line and leaves everything untouched",
+  ...opts,
+  fn: async () => {
+    const { dir, nb, paper, before } = await setup("02_throws");
+    try {
+      const e = await assertRejects(
+        () => runNotebook(nb, { figuresRoot: `${dir}/figures`, progress: () => {} }),
+        NotebookError,
+      );
+      assertEquals(e.message, `${nb} cell 3: RangeError: fixture failure on purpose`);
+      assertEquals(e.cell, 3);
+      assertEquals(await Deno.readTextFile(nb), before);
+      assertEquals(listing(`${dir}/figures`), [paper], "staging directory removed");
+      assertEquals(listing(`${dir}/figures/${paper}`), ["old.txt"], "partial.txt was not published");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a kernel that dies mid-run is reported with the cell and exit code",
+  ...opts,
+  fn: async () => {
+    const { dir, nb, paper, before } = await setup("03_dies");
+    try {
+      const e = await assertRejects(
+        () => runNotebook(nb, { figuresRoot: `${dir}/figures`, progress: () => {} }),
+        NotebookError,
+      );
+      assertStringIncludes(e.message, `${nb} cell 2: kernel died (exit code 3)`);
+      assert(!e.message.includes("\n"));
+      assertEquals(await Deno.readTextFile(nb), before);
+      assertEquals(listing(`${dir}/figures/${paper}`), ["old.txt"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("an invalid notebook is rejected before any kernel starts", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/bad.ipynb`, '{"nbformat": 4, "cells": "nope"}');
+    const e = await assertRejects(
+      () => runNotebook(`${dir}/bad.ipynb`, { figuresRoot: `${dir}/figures` }),
+      NotebookError,
+    );
+    assertStringIncludes(e.message, "invalid nbformat 4");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,68 @@
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { collectReports, fmtNumber, fmtSummary, renderReadme, writeReadme } from "../../lib/report/readme.ts";
+import { makeClaim, writeResults } from "../../lib/report/results.ts";
+import { verdictGreater } from "../../lib/report/verdict.ts";
+import { meanCI } from "../../lib/stats/confidence.ts";
+
+Deno.test("fmtNumber / fmtSummary", () => {
+  assertEquals(fmtNumber(0.123456), "0.1235");
+  assertEquals(fmtNumber(null), "—");
+  assertEquals(fmtNumber(1234567), "1.23e+6");
+  assertEquals(fmtSummary({ mean: 1, ci95: [0.5, 1.5], n: 3 }), "1 [0.5, 1.5] (n=3)");
+  assertEquals(fmtSummary({ mean: 1, ci95: [NaN, NaN], n: 1 }), "1 (n=1)");
+});
+
+Deno.test("writeReadme tabulates every claim and lists every figure with caption and provenance", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const prov = {
+      profile: "smoke",
+      backend: "cpu",
+      device: "pure JS",
+      versions: {},
+      seeds: [0, 1],
+      commit: "0123456789abcdef",
+      dirty: true,
+      startedAt: "2024-01-01T00:00:00.000Z",
+    };
+    const ours = meanCI([2, 2.1, 2.2]);
+    for (const paper of ["zeta", "alpha"]) {
+      await Deno.mkdir(`${root}/${paper}`);
+      await writeResults(`${root}/${paper}`, {
+        paper,
+        ...prov,
+        wallSeconds: 3,
+        claims: [
+          makeClaim(
+            { id: "x", claim: `claim of ${paper} | piped`, paper: 2.5, ours },
+            verdictGreater(ours, 1),
+          ),
+        ],
+        metrics: {},
+      });
+    }
+    await Deno.writeTextFile(
+      `${root}/alpha/fig.figure.json`,
+      JSON.stringify({
+        name: "fig",
+        paper: "alpha",
+        caption: "A caption.",
+        files: { svg: "fig.svg", png: "fig.png" },
+        provenance: { paper: "alpha", ...prov },
+      }),
+    );
+    await Deno.mkdir(`${root}/.alpha.staging-1.tmp`);
+    assertEquals((await collectReports(root)).map((r) => r.paper), ["alpha", "zeta"]);
+    const path = await writeReadme(root);
+    const text = await Deno.readTextFile(path);
+    assertStringIncludes(text, "2 claims: 2 reproduced, 0 not-reproduced, 0 inconclusive.");
+    assertStringIncludes(text, "| alpha | claim of alpha \\| piped | 2.5 |");
+    assert(text.indexOf("| alpha |") < text.indexOf("| zeta |"));
+    assertStringIncludes(text, "![A caption.](alpha/fig.png)");
+    assertStringIncludes(text, "commit `0123456789` (dirty)");
+    assertEquals(renderReadme(await collectReports(root)), text, "deterministic");
+    assertStringIncludes(renderReadme([]), "No results yet.");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -1,0 +1,46 @@
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import {
+  verdictGreater,
+  verdictLess,
+  verdictRankAgreement,
+  verdictWithin,
+} from "../../lib/report/verdict.ts";
+import { meanCI } from "../../lib/stats/confidence.ts";
+
+const est = (lo: number, hi: number, n = 3) => ({
+  mean: (lo + hi) / 2,
+  ci95: [lo, hi] as [number, number],
+  n,
+});
+
+Deno.test("verdictGreater / verdictLess compare confidence intervals", () => {
+  assertEquals(verdictGreater(est(5, 6), est(3, 4)).verdict, "reproduced");
+  assertEquals(verdictGreater(est(1, 2), est(3, 4)).verdict, "not-reproduced");
+  assertEquals(verdictGreater(est(3, 5), est(4, 6)).verdict, "inconclusive");
+  assertEquals(verdictGreater(est(0.1, 0.2), 0).verdict, "reproduced");
+  assertEquals(verdictLess(est(1, 2), est(3, 4)).verdict, "reproduced");
+  assertEquals(verdictLess(est(5, 6), 4).verdict, "not-reproduced");
+  // n = 1 has no interval ([NaN, NaN] from meanCI): never decisive
+  assertEquals(verdictGreater(meanCI([10]), meanCI([1])).verdict, "inconclusive");
+  const j = verdictGreater(est(5, 6), 3, { a: "PIRL", b: "Jigsaw" });
+  assertStringIncludes(j.rule, "PIRL > Jigsaw");
+  assertStringIncludes(j.rule, "otherwise inconclusive");
+});
+
+Deno.test("verdictWithin checks the CI against the paper's value ± tolerance", () => {
+  assertEquals(verdictWithin(est(0.6, 0.7), 0.65, 0.1).verdict, "reproduced");
+  assertEquals(verdictWithin(est(0.2, 0.3), 0.65, 0.1).verdict, "not-reproduced");
+  assertEquals(verdictWithin(est(0.5, 0.6), 0.65, 0.1).verdict, "inconclusive");
+  assertThrows(() => verdictWithin(est(0, 1), 0, -1), Error, "tolerance");
+});
+
+Deno.test("verdictRankAgreement uses Spearman's rho, per seed when given", () => {
+  const paper = [60, 63, 65, 70];
+  const same = verdictRankAgreement([1, 2, 3, 4], paper);
+  assertEquals([same.verdict, same.rho.mean], ["reproduced", 1]);
+  assertEquals(verdictRankAgreement([4, 3, 2, 1], paper).verdict, "not-reproduced");
+  const seeds = verdictRankAgreement([[1, 2, 3, 4], [2, 1, 4, 3], [4, 3, 2, 1]], paper);
+  assertEquals(seeds.rho.n, 3);
+  assertEquals(seeds.verdict, "inconclusive");
+  assertStringIncludes(seeds.rule, "95% CI over 3 seeds");
+});

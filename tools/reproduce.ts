@@ -1,0 +1,191 @@
+/**
+ * `deno task reproduce [--paper NAME…] [--profile smoke|cpu|gpu] [--backend NAME] [--seeds N] [--fresh]
+ *                      [--cell-timeout SECONDS] [--notebooks DIR] [--figures DIR]`
+ *
+ * Runs `notebooks/*.ipynb` (default: all, in file-name order, profile `cpu`) through the Deno Jupyter kernel,
+ * writes each executed notebook back and publishes its figures and results only when every cell succeeded, then
+ * regenerates `figures/README.md`. Stops at the first failing notebook with one line naming notebook, cell and
+ * error, and exits 1. Ctrl-C shuts the kernel down and discards partial outputs.
+ *
+ * @module
+ */
+import { paperOf, removeActiveStaging, runNotebook } from "../lib/notebook/executor.ts";
+import { shutdownAllKernels } from "../lib/notebook/kernel.ts";
+import { writeReadme } from "../lib/report/readme.ts";
+import { PROFILES } from "../lib/experiment.ts";
+import { requestedBackend } from "../lib/backend/mod.ts";
+import { REPO_ROOT } from "../lib/paths.ts";
+
+/** Parsed command line. */
+export interface ReproduceArgs {
+  papers: string[];
+  profile: string;
+  backend: string | null;
+  seeds: number | null;
+  fresh: boolean;
+  cellTimeoutS: number | null;
+  notebooks: string;
+  figures: string;
+}
+
+const USAGE =
+  "usage: deno task reproduce [--paper NAME…] [--profile smoke|cpu|gpu] [--backend NAME] [--seeds N] " +
+  "[--fresh] [--cell-timeout SECONDS] [--notebooks DIR] [--figures DIR]";
+
+/** Parse arguments; throws a one-line error on anything unknown or malformed. */
+export function parseArgs(args: string[]): ReproduceArgs {
+  const out: ReproduceArgs = {
+    papers: [],
+    profile: "cpu",
+    backend: null,
+    seeds: null,
+    fresh: false,
+    cellTimeoutS: null,
+    notebooks: `${REPO_ROOT}/notebooks`,
+    figures: `${REPO_ROOT}/figures`,
+  };
+  for (let i = 0; i < args.length; i++) {
+    let [flag, value] = args[i].includes("=") ? args[i].split(/=(.*)/s, 2) : [args[i], undefined];
+    const take = () => {
+      if (value !== undefined) return value;
+      const v = args[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--paper":
+        // --paper a b c: every following non-flag word is a paper
+        out.papers.push(...take().split(","));
+        while (value === undefined && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+          out.papers.push(args[++i]);
+        }
+        break;
+      case "--profile":
+        out.profile = take();
+        if (!PROFILES.includes(out.profile as never)) {
+          throw new Error(`unknown profile "${out.profile}": expected ${PROFILES.join(", ")}`);
+        }
+        break;
+      case "--backend":
+        out.backend = requestedBackend(["--backend", take()]);
+        break;
+      case "--seeds": {
+        const v = take();
+        out.seeds = Number(v);
+        if (!Number.isInteger(out.seeds) || out.seeds < 1) {
+          throw new Error(`--seeds must be a positive integer, got "${v}"`);
+        }
+        break;
+      }
+      case "--fresh":
+        if (value !== undefined) throw new Error("--fresh takes no value");
+        out.fresh = true;
+        break;
+      case "--cell-timeout": {
+        const v = take();
+        out.cellTimeoutS = Number(v);
+        if (!(out.cellTimeoutS > 0)) {
+          throw new Error(`--cell-timeout must be a positive number of seconds, got "${v}"`);
+        }
+        break;
+      }
+      case "--notebooks":
+        out.notebooks = take().replace(/\/$/, "");
+        break;
+      case "--figures":
+        out.figures = take().replace(/\/$/, "");
+        break;
+      case "-h":
+      case "--help":
+        throw new Error(USAGE);
+      default:
+        throw new Error(`unknown argument "${args[i]}"; ${USAGE}`);
+    }
+    value = undefined;
+  }
+  return out;
+}
+
+/** The notebooks to run, in file-name order; throws when a requested paper has no notebook. */
+export function selectNotebooks(dir: string, papers: string[]): string[] {
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".ipynb")).map((e) => e.name)
+      .sort();
+  } catch (e) {
+    throw new Error(`cannot list notebooks in ${dir}: ${(e as Error).message}`);
+  }
+  const byPaper = new Map(names.map((n) => [paperOf(n), `${dir}/${n}`]));
+  if (papers.length === 0) return [...byPaper.values()];
+  return papers.map((p) => {
+    const path = byPaper.get(p.toLowerCase());
+    if (!path) {
+      throw new Error(`no notebook for paper "${p}" (have: ${[...byPaper.keys()].join(", ") || "none"})`);
+    }
+    return path;
+  });
+}
+
+/** The kernel environment for the parsed options. */
+export function kernelEnv(a: ReproduceArgs, runStarted = Date.now()): Record<string, string> {
+  const env: Record<string, string> = { SSL_PROFILE: a.profile, SSL_RUN_STARTED: String(runStarted) };
+  if (a.backend) env.SSL_BACKEND = a.backend;
+  if (a.seeds !== null) env.SSL_SEEDS = String(a.seeds);
+  if (a.fresh) env.SSL_FRESH = "1";
+  return env;
+}
+
+async function main(): Promise<number> {
+  let args: ReproduceArgs;
+  let notebooks: string[];
+  try {
+    args = parseArgs(Deno.args);
+    notebooks = selectNotebooks(args.notebooks, args.papers);
+  } catch (e) {
+    console.error(`reproduce: ${(e as Error).message}`);
+    return 2;
+  }
+  if (notebooks.length === 0) {
+    console.error(`reproduce: no notebooks in ${args.notebooks}`);
+    return 2;
+  }
+  let interrupted = false;
+  Deno.addSignalListener("SIGINT", () => {
+    if (interrupted) Deno.exit(130);
+    interrupted = true;
+    console.error("reproduce: interrupted; shutting the kernel down (outputs left untouched)");
+    removeActiveStaging();
+    shutdownAllKernels().finally(() => Deno.exit(130));
+  });
+  const env = kernelEnv(args);
+  console.error(
+    `reproduce: ${notebooks.length} notebook(s), profile ${args.profile}` +
+      `${args.backend ? `, backend ${args.backend}` : ""}${args.seeds ? `, ${args.seeds} seeds` : ""}${
+        args.fresh ? ", fresh" : ""
+      }`,
+  );
+  let status = 0;
+  for (const nb of notebooks) {
+    try {
+      await runNotebook(nb, {
+        env,
+        figuresRoot: args.figures,
+        cellTimeoutMs: args.cellTimeoutS ? args.cellTimeoutS * 1000 : undefined,
+      });
+    } catch (e) {
+      console.error(`reproduce: ${(e as Error).message.replaceAll(`${REPO_ROOT}/`, "")}`);
+      status = 1;
+      break;
+    }
+  }
+  try {
+    const readme = await writeReadme(args.figures);
+    console.error(`reproduce: wrote ${readme.replace(`${REPO_ROOT}/`, "")}`);
+  } catch (e) {
+    console.error(`reproduce: cannot write figures/README.md: ${(e as Error).message}`);
+    status ||= 1;
+  }
+  return status;
+}
+
+if (import.meta.main) Deno.exit(await main());
