@@ -4,7 +4,7 @@
  *
  *     deno task bench [--json] [--backend NAME[,NAME]] [--steps N] [--warmup N] [--batch N]
  *                     [--models cnn3,resnet18-w16,simclr-cnn3,simclr-resnet18-w16] [--profile]
- *                     [--compare-torch] [--threads N]
+ *                     [--compare-torch] [--threads N] [--memory] [--without KERNEL[,KERNEL]]
  *
  * Models:
  * - `cnn3`, `resnet18-w16`: supervised step, encoder + linear head (10 classes), softmax cross-entropy.
@@ -18,15 +18,23 @@
  *
  * `--json` prints one object per line: `{model, backend, batch, imagesPerSec, msPerStep}`.
  * `--profile` also prints, per model, the time per kernel of one step (tf.profile), largest first.
+ * `--memory` also prints, per model, the peak bytes of live tensor data during one step and the wasm heap
+ * size afterwards (the heap never shrinks: it is the process's peak; the 32-bit wasm heap's limit is 4 GiB).
  * `--baseline` puts tfjs-backend-wasm's own kernels back where `lib/backend/wasm_kernels.ts` replaced one
  * (only the kernels wasm lacks stay), for before/after numbers.
+ * `--without` takes the listed kernels of `lib/backend/wasm_kernels.ts` out (tfjs-backend-wasm's own kernel is
+ * put back where there is one; e.g. `--without SslBatchNormTrain` makes batch norm use tfjs' ops), for A/B runs.
+ * `--workers N` / `--chunk N` time the split step of `lib/train/split_step.ts` instead (same models, data and
+ * update): `--workers 0 --chunk N` micro-batches in-process (for memory), `--workers N` trains over N Deno
+ * Workers (`lib/train/parallel`, wasm or cpu), each chunking its share by `--chunk`; per-phase times go to stderr
+ * and the JSON lines gain `workers` and `chunk`.
  * `--compare-torch` runs `bench/torch_reference.py` (same models, same line format) with `/usr/bin/python3`
  * and `--threads` (default 2) when python3-torch is installed, and prints tfjs/PyTorch ratios.
  *
  * @module
  */
 import { backendInfo, type BackendName, initBackend } from "../lib/backend/mod.ts";
-import { restoreOriginalWasmKernel } from "../lib/backend/wasm_kernels.ts";
+import { restoreOriginalWasmKernel, WASM_TRAINING_KERNELS } from "../lib/backend/wasm_kernels.ts";
 import { tf } from "../lib/tf.ts";
 import { Rng } from "../lib/rng.ts";
 import { cnn3 } from "../lib/models/cnn3.ts";
@@ -38,6 +46,7 @@ import { ntXent } from "../lib/losses/nt_xent.ts";
 import { randomResizedCrop } from "../lib/augment/crop.ts";
 import { randomFlip } from "../lib/augment/flip.ts";
 import { colorDistortion } from "../lib/augment/color.ts";
+import { timeSplitSteps } from "../lib/train/parallel/bench_step.ts";
 
 /** Benchmark model identifiers. */
 export const BENCH_MODELS = ["cnn3", "resnet18-w16", "simclr-cnn3", "simclr-resnet18-w16"] as const;
@@ -62,6 +71,8 @@ interface Args {
   batch: number;
   models: BenchModel[];
   profile: boolean;
+  memory: boolean;
+  without: string[];
   compareTorch: boolean;
   threads: number;
   baseline: boolean;
@@ -99,6 +110,8 @@ function parseArgs(argv: string[]): Args {
     batch: Math.max(2, int("--batch", 256)),
     models,
     profile: argv.includes("--profile"),
+    memory: argv.includes("--memory"),
+    without: value("--without")?.split(",") ?? [],
     compareTorch: argv.includes("--compare-torch"),
     threads: Math.max(1, int("--threads", 2)),
     baseline: argv.includes("--baseline"),
@@ -166,14 +179,20 @@ function median(xs: number[]): number {
 }
 
 /** Time `steps` training steps of `model` on the current backend after `warmup` untimed ones. */
-export function benchModel(model: BenchModel, batch: number, steps: number, warmup: number): number {
+export async function benchModel(
+  model: BenchModel,
+  batch: number,
+  steps: number,
+  warmup: number,
+): Promise<number> {
   const { step, dispose } = makeStep(model, batch);
   const times: number[] = [];
   try {
     for (let i = 0; i < warmup + steps; i++) {
       const t0 = performance.now();
       const loss = step();
-      const v = loss.dataSync()[0];
+      // Asynchronous read: synchronous reads are impossible on webgpu under Deno (no 2D canvas).
+      const v = (await loss.data())[0];
       loss.dispose();
       if (!Number.isFinite(v)) throw new Error(`${model}: loss is ${v} at step ${i}`);
       if (i >= warmup) times.push(performance.now() - t0);
@@ -189,11 +208,7 @@ async function profileModel(model: BenchModel, batch: number): Promise<string> {
   const { step, dispose } = makeStep(model, batch);
   try {
     step().dispose(); // warm-up (operator creation, heap growth)
-    const info = await tf.profile(() => {
-      const loss = step();
-      loss.dataSync();
-      return loss;
-    });
+    const info = await tf.profile(() => step());
     tf.dispose(info.result as tf.Tensor);
     const byKernel = new Map<string, { ms: number; n: number }>();
     let total = 0;
@@ -217,6 +232,104 @@ async function profileModel(model: BenchModel, batch: number): Promise<string> {
   } finally {
     dispose();
   }
+}
+
+/** The parts of tfjs-backend-wasm's backend that {@link memoryOfStep} instruments. */
+interface WasmHeapBackend {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: {
+    has(id: unknown): boolean;
+    get(id: unknown): { shape: number[]; dtype: string; refCount: number };
+  };
+  move(dataId: unknown, values: unknown, shape: number[], dtype: string, refCount: number): void;
+  disposeData(dataId: unknown, force?: boolean): boolean;
+}
+
+/**
+ * Peak live tensor data (bytes allocated by the backend for tensors, shared views counted once) during one
+ * step after a warm-up step, and the wasm heap size after it. Null off the wasm backend.
+ */
+function memoryOfStep(model: BenchModel, batch: number): { peakMiB: number; heapMiB: number } | null {
+  const backend = tf.backend() as unknown as WasmHeapBackend;
+  if (!backend.wasm || !backend.dataIdMap) return null;
+  const { step, dispose } = makeStep(model, batch);
+  const bytesOf = (shape: number[], dtype: string) =>
+    shape.reduce((a, b) => a * b, 1) * (dtype === "bool" ? 1 : dtype === "string" ? 0 : 4);
+  let live = 0, peak = 0;
+  const move = backend.move, disposeData = backend.disposeData;
+  try {
+    step().dispose();
+    backend.move = function (dataId, values, shape, dtype, refCount) {
+      move.call(this, dataId, values, shape, dtype, refCount);
+      live += bytesOf(shape, dtype);
+      peak = Math.max(peak, live);
+    };
+    backend.disposeData = function (dataId, force) {
+      const info = this.dataIdMap.has(dataId) ? this.dataIdMap.get(dataId) : null;
+      const freed = disposeData.call(this, dataId, force);
+      if (freed && info) live -= bytesOf(info.shape, info.dtype);
+      return freed;
+    };
+    const loss = step();
+    loss.dataSync();
+    loss.dispose();
+  } finally {
+    backend.move = move;
+    backend.disposeData = disposeData;
+    dispose();
+  }
+  // `live` starts at 0 at the step's beginning: the peak is what the step allocates beyond what it started with
+  return { peakMiB: peak / 2 ** 20, heapMiB: backend.wasm.HEAPU8.buffer.byteLength / 2 ** 20 };
+}
+
+/** `--workers N` / `--chunk N`, or null when neither is given (the plain step). */
+function parseSplitArgs(argv: string[]): { workers: number; chunk?: number } | null {
+  const get = (name: string) => {
+    const i = argv.findIndex((a) => a === name || a.startsWith(name + "="));
+    if (i < 0) return undefined;
+    const v = argv[i] === name ? argv[i + 1] : argv[i].slice(name.length + 1);
+    if (!(Number.isInteger(Number(v)) && Number(v) >= 0)) {
+      throw new Error(`${name}: expected an integer, got "${v}"`);
+    }
+    return Number(v);
+  };
+  const workers = get("--workers"), chunk = get("--chunk");
+  if (workers === undefined && chunk === undefined) return null;
+  if (chunk === 0) throw new Error("--chunk: expected a positive integer");
+  return { workers: workers ?? 0, chunk };
+}
+
+/** Median ms per split / data-parallel step (`lib/train/parallel/bench_step.ts`); phases on stderr. */
+async function benchSplit(
+  model: BenchModel,
+  batch: number,
+  steps: number,
+  warmup: number,
+  split: { workers: number; chunk?: number },
+  backend: BackendName,
+  quiet: boolean,
+): Promise<number> {
+  if (split.workers > 0 && backend !== "wasm" && backend !== "cpu") {
+    throw new Error(`--workers runs wasm or cpu workers, not ${backend}`);
+  }
+  const r = await timeSplitSteps({
+    model,
+    batch,
+    steps,
+    warmup,
+    ...split,
+    backend: backend === "cpu" ? "cpu" : "wasm",
+  });
+  if (!quiet) {
+    const t = r.timings;
+    const phases = t
+      ? `; last step: forward ${t.forward.toFixed(0)}, loss ${t.loss.toFixed(0)}, backward ${
+        t.backward.toFixed(0)
+      }, reduce+apply ${t.reduceApply.toFixed(0)} ms`
+      : "";
+    console.error(`split ${model}: ${split.workers} workers, chunk ${split.chunk ?? "none"}${phases}`);
+  }
+  return r.msPerStep;
 }
 
 async function defaultBackends(): Promise<BackendName[]> {
@@ -275,6 +388,7 @@ async function main(): Promise<void> {
     console.error("bench: skipping the cpu backend (pure JS; ask with --backend cpu)");
   }
   const results: BenchResult[] = [];
+  const split = parseSplitArgs(Deno.args);
   for (const backend of backends) {
     await initBackend(backend, { quiet: args.json });
     const name = backendInfo()!.name;
@@ -283,10 +397,20 @@ async function main(): Promise<void> {
         restoreOriginalWasmKernel(k);
       }
     }
+    if (name === "wasm") {
+      for (const k of args.without) {
+        if (!WASM_TRAINING_KERNELS.some((c) => c.kernelName === k)) {
+          throw new Error(`--without: unknown kernel ${k}`);
+        }
+        if (!restoreOriginalWasmKernel(k)) tf.unregisterKernel(k, "wasm");
+      }
+    }
     for (const model of args.models) {
       let ms: number;
       try {
-        ms = benchModel(model, args.batch, args.steps, args.warmup);
+        ms = split
+          ? await benchSplit(model, args.batch, args.steps, args.warmup, split, name, args.json)
+          : await benchModel(model, args.batch, args.steps, args.warmup);
       } catch (e) {
         // e.g. the 4 GiB wasm32 heap is exhausted; the backend's heap is unusable afterwards
         const error = (e as Error).message.split("\n")[0];
@@ -301,6 +425,7 @@ async function main(): Promise<void> {
         imagesPerSec: Math.round(args.batch / ms * 1000 * 10) / 10,
         msPerStep: Math.round(ms * 10) / 10,
       };
+      if (split) Object.assign(r, { workers: split.workers, chunk: split.chunk ?? null });
       results.push(r);
       if (args.json) console.log(JSON.stringify(r));
       else {console.log(
@@ -309,6 +434,16 @@ async function main(): Promise<void> {
           } ms/step`,
         );}
       if (args.profile) console.error(await profileModel(model, args.batch));
+      if (args.memory) {
+        const m = memoryOfStep(model, args.batch);
+        if (m) {
+          console.error(
+            `memory ${model}: peak ${
+              m.peakMiB.toFixed(0)
+            } MiB of tensors allocated during a step, wasm heap ${m.heapMiB.toFixed(0)} MiB`,
+          );
+        }
+      }
     }
   }
   if (args.compareTorch) {

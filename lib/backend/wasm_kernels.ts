@@ -7,21 +7,31 @@
  * | `Conv2DBackpropInput` (slow, replaced)  | sub-pixel phases of XNNPACK forward convs (`kernels/conv2d_backprop_input.ts`) |
  * | `UnsortedSegmentSum` (missing)          | one pass in JS on the wasm heap (`kernels/unsorted_segment_sum.ts`) |
  * | `Tile` (slow, replaced)                 | origin block + doubling `copyWithin` (`kernels/tile.ts`)     |
- * | `MaxPoolGrad` (slow, replaced)          | one pass in JS, first max of each window (`kernels/max_pool_grad.ts`) |
- * | `Sum`, `Mean` over leading axes         | `1ᵀ·X` as one XNNPACK product (`kernels/leading_reduce.ts`); others: tfjs' |
+ * | `MaxPoolGrad` (slow, replaced)          | one pass in JS, first max of each window; 2×2/2 in registers (`kernels/max_pool_grad.ts`) |
+ * | `Sum`, `Mean` over leading axes         | one pass in JS, float64 accumulators (`kernels/leading_reduce.ts`); others: tfjs' |
+ * | `Identity`, `Cast` to the same dtype (copies, replaced) | a view of the input's data (`kernels/identity.ts`) |
+ * | `Slice`, `GatherV2` (copy all of `x` / go element by element, replaced) | runs copied from heap views (`kernels/slice_gather.ts`) |
+ * | `BatchMatMul` (naive loop when transposed, replaced) | explicit transposes + XNNPACK for unbatched products (`kernels/batch_mat_mul.ts`) |
+ * | `OneHot` (wrong for float32, replaced)  | one pass in JS in the output's dtype (`kernels/one_hot.ts`)  |
+ * | `SslBatchNormTrain`, `SslBatchNormTrainGrad` (new) | fused training batch norm (+ ReLU), two passes each (`kernels/batch_norm.ts`, used by `../backend/batch_norm.ts`) |
  * | depthwise conv gradients, `Einsum`      | the cpu backend's kernels on copies (`kernels/cpu_fallback.ts`) |
  *
- * Everything else a training step of the suite's CNNs, ViTs and contrastive losses needs (pooling gradients,
- * batch-norm and layer-norm gradients via basic ops, softmax, gather) is already a wasm kernel.
+ * Everything else a training step of the suite's CNNs, ViTs and contrastive losses needs (average-pool
+ * gradients, layer-norm gradients via basic ops, softmax) is already a wasm kernel.
  *
  * @module
  */
 import { tf } from "../tf.ts";
+import { batchMatMulConfig, originalBatchMatMul } from "./kernels/batch_mat_mul.ts";
+import { batchNormTrainConfig, batchNormTrainGradConfig } from "./kernels/batch_norm.ts";
 import { conv2dBackpropFilterConfig } from "./kernels/conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./kernels/conv2d_backprop_input.ts";
 import { cpuFallbackConfig } from "./kernels/cpu_fallback.ts";
+import { castConfig, identityConfig } from "./kernels/identity.ts";
 import { meanConfig, originalReductions, sumConfig } from "./kernels/leading_reduce.ts";
 import { maxPoolGradConfig } from "./kernels/max_pool_grad.ts";
+import { gatherV2Config, originalSliceGather, sliceConfig } from "./kernels/slice_gather.ts";
+import { oneHotConfig } from "./kernels/one_hot.ts";
 import { tileConfig } from "./kernels/tile.ts";
 import { unsortedSegmentSumConfig } from "./kernels/unsorted_segment_sum.ts";
 
@@ -34,6 +44,14 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
   sumConfig,
   meanConfig,
+  identityConfig,
+  castConfig,
+  oneHotConfig,
+  sliceConfig,
+  gatherV2Config,
+  batchMatMulConfig,
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
   cpuFallbackConfig(tf.DepthwiseConv2dNativeBackpropFilter),
   cpuFallbackConfig(tf.DepthwiseConv2dNativeBackpropInput),
   cpuFallbackConfig(tf.Einsum),
@@ -57,6 +75,10 @@ export function registerWasmTrainingKernels(): void {
     if (existing) {
       if (!replaced.has(config.kernelName)) replaced.set(config.kernelName, existing);
       if (config === sumConfig || config === meanConfig) originalReductions.set(config.kernelName, existing);
+      if (config === batchMatMulConfig) originalBatchMatMul.config = existing;
+      if (config === sliceConfig || config === gatherV2Config) {
+        originalSliceGather.set(config.kernelName, existing);
+      }
       const setup = existing.setupFunc;
       if (setup) registered = { ...config, setupFunc: setup };
       tf.unregisterKernel(config.kernelName, "wasm");

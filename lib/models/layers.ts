@@ -7,11 +7,14 @@
  *
  * The forward passes use fused tfjs ops (`tf.fused.conv2d`, `tf.fused.matMul`, `tf.batchNorm`), which have fast
  * wasm kernels; under a gradient tape tfjs automatically un-fuses the activation so gradients stay exact.
+ * Training-mode batch norm is `batchNormTraining` (`lib/backend/batch_norm.ts`): one op with a closed-form
+ * gradient (optionally fused with the following ReLU) where the backend has the kernels, tfjs' ops elsewhere.
  *
  * @module
  */
 import { tf } from "../tf.ts";
 import type { Rng } from "../rng.ts";
+import { batchNormTraining } from "../backend/batch_norm.ts";
 import { heNormalValues, makeVariable, sizeOf, truncatedNormalValues, uniformValues } from "./init.ts";
 
 /** Variables under stable path names. */
@@ -202,23 +205,38 @@ export class BatchNorm extends Layer {
     this.runningVar = makeVariable(1, [channels], false);
   }
 
-  /** Normalise `x` (channels last). */
-  apply<T extends tf.Tensor>(x: T, training: boolean): T {
+  /**
+   * Normalise `x` (channels last), optionally followed by a ReLU (`activation = "relu"`: the same as
+   * `tf.relu(bn.apply(x, training))`, computed as one fused op with one saved tensor where the backend has the
+   * fused batch-norm kernels, see `lib/backend/batch_norm.ts`).
+   */
+  apply<T extends tf.Tensor>(x: T, training: boolean, activation: Activation = "linear"): T {
     const c = x.shape[x.rank - 1];
     if (c !== this.channels) {
       throw new Error(`BatchNorm: expected ${this.channels} channels, got shape [${x.shape.join(", ")}]`);
     }
+    const relu = activation === "relu";
     if (!training) {
-      return tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, this.eps) as T;
+      return tf.tidy(() => {
+        const z = tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, this.eps);
+        return (relu ? tf.relu(z) : z) as T;
+      });
     }
-    const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
     const n = x.size / c;
     if (n < 2) {
       throw new Error(`BatchNorm: training needs more than one value per channel, got shape [${x.shape}]`);
     }
-    const { mean, variance } = tf.moments(x, axes);
-    this.updateRunning(mean as tf.Tensor1D, variance as tf.Tensor1D, n);
-    return tf.batchNorm(x, mean, variance, this.beta, this.gamma, this.eps) as T;
+    const { y, mean, variance } = batchNormTraining(
+      x,
+      this.gamma as tf.Tensor1D,
+      this.beta as tf.Tensor1D,
+      this.eps,
+      { relu },
+    );
+    this.updateRunning(mean, variance, n);
+    mean.dispose();
+    variance.dispose();
+    return y;
   }
 
   private updateRunning(mean: tf.Tensor1D, variance: tf.Tensor1D, n: number): void {

@@ -1,5 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals, assertLess, assertThrows } from "@std/assert";
 import { tf } from "../../lib/tf.ts";
+import { initBackend } from "../../lib/backend/mod.ts";
 import { Rng } from "../../lib/rng.ts";
 import {
   BatchNorm,
@@ -109,6 +110,56 @@ Deno.test("BatchNorm running stats update inside tf.variableGrads and gradients 
   assertEquals(tf.memory().numTensors, before);
   x.dispose();
   bn.dispose();
+});
+
+Deno.test("BatchNorm apply with relu equals relu(apply) in training and eval, gradients included", () => {
+  const x = randn(21, [3, 4, 4, 2]);
+  const w = randn(22, [3, 4, 4, 2]);
+  const run = (fusedRelu: boolean) => {
+    const bn = new BatchNorm(2);
+    const f = () => {
+      const y = fusedRelu ? bn.apply(x, true, "relu") : tf.relu(bn.apply(x, true));
+      return tf.sum(tf.mul(y, w)) as tf.Scalar;
+    };
+    const { value, grads } = tf.variableGrads(f, bn.trainableVariables());
+    const out = [value, grads[bn.gamma.name], grads[bn.beta.name]].map((t) => Array.from(t.dataSync()));
+    const evalOut = tf.tidy(() =>
+      Array.from((fusedRelu ? bn.apply(x, false, "relu") : tf.relu(bn.apply(x, false))).dataSync())
+    );
+    const stats = [...bn.runningMean.dataSync(), ...bn.runningVar.dataSync()];
+    tf.dispose([value, ...Object.values(grads)]);
+    bn.dispose();
+    return [...out, evalOut, stats];
+  };
+  const a = run(true), b = run(false);
+  for (let i = 0; i < a.length; i++) assertLess(maxAbsDiff(a[i], b[i]), 1e-5);
+  tf.dispose([x, w]);
+});
+
+Deno.test("BatchNorm on wasm (fused kernels) matches cpu: output, running stats and gradients", async () => {
+  const run = async (backend: "cpu" | "wasm") => {
+    if (backend === "wasm") await initBackend("wasm", { quiet: true });
+    else await useCpu();
+    const bn = new BatchNorm(3, { momentum: 0.2 });
+    const x = randn(31, [8, 5, 5, 3]).mul(3).add(1);
+    const w = randn(32, [8, 5, 5, 3]);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(bn.apply(x, true, "relu"), w)) as tf.Scalar,
+      bn.trainableVariables(),
+    );
+    const out = [value, grads[bn.gamma.name], grads[bn.beta.name], bn.runningMean, bn.runningVar].map((t) =>
+      Array.from(t.dataSync())
+    );
+    tf.dispose([x, w, value, ...Object.values(grads)]);
+    bn.dispose();
+    return out;
+  };
+  const wasm = await run("wasm");
+  const cpu = await run("cpu");
+  for (let i = 0; i < cpu.length; i++) {
+    const scale = Math.max(...cpu[i].map(Math.abs), 1e-6);
+    assertLess(maxAbsDiff(wasm[i], cpu[i]) / scale, 1e-4);
+  }
 });
 
 Deno.test("BatchNorm rejects a channel mismatch and single-value batches", () => {

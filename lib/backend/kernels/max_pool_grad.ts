@@ -40,6 +40,13 @@ export function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   dx.fill(0);
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
+  if (
+    filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 &&
+    left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth
+  ) {
+    pool2x2Grad(x, g, dx, batchSize, inHeight, inWidth, c, outHeight, outWidth);
+    return out;
+  }
   const best = new Float32Array(c), where = new Int32Array(c);
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
@@ -68,6 +75,52 @@ export function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
     }
   }
   return out;
+}
+
+/**
+ * The common 2×2, stride-2, unpadded pool: disjoint windows, each channel's first maximum found in registers
+ * (row-major order: (0,0), (0,1), (1,0), (1,1)). `dx` must be zero-filled.
+ */
+function pool2x2Grad(
+  x: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  batch: number,
+  inHeight: number,
+  inWidth: number,
+  c: number,
+  outHeight: number,
+  outWidth: number,
+): void {
+  const rowStride = inWidth * c;
+  for (let b = 0; b < batch; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const p00 = ((b * inHeight + 2 * oh) * inWidth + 2 * ow) * c, p01 = p00 + c;
+        const p10 = p00 + rowStride, p11 = p10 + c;
+        const o = ((b * outHeight + oh) * outWidth + ow) * c;
+        for (let k = 0; k < c; k++) {
+          let best = -Infinity, at = -1;
+          const v00 = x[p00 + k], v01 = x[p01 + k], v10 = x[p10 + k], v11 = x[p11 + k];
+          if (v00 > best) {
+            best = v00;
+            at = p00 + k;
+          }
+          if (v01 > best) {
+            best = v01;
+            at = p01 + k;
+          }
+          if (v10 > best) {
+            best = v10;
+            at = p10 + k;
+          }
+          if (v11 > best) at = p11 + k;
+          // as in the general path, a window of NaN / −∞ only passes no gradient
+          if (at >= 0) dx[at] += g[o + k];
+        }
+      }
+    }
+  }
 }
 
 /** The kernel config registered on the wasm backend (replacing the backend's slow `MaxPoolGrad`). */

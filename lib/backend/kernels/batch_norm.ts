@@ -1,0 +1,227 @@
+/**
+ * Training-mode batch normalisation (optionally followed by ReLU) as two wasm kernels, forward and backward,
+ * each a couple of sequential passes over the data in JS on the wasm heap.
+ *
+ * tfjs composes the same computation from `moments` (mean, squared difference, mean), `batchNorm` and its
+ * gradient (≈ 15 kernels, several of them broadcasting or tiling per-channel tensors to the full activation
+ * size, each saving its inputs for the backward pass). Here, viewing `x` as [N, C] (channels last):
+ *
+ * - forward: one pass for the per-channel mean and biased variance (float64 sums of `x − x[0]`, shifted so
+ *   that large means do not cancel), one pass for `y = a·x + b` with `a = γ/√(σ² + ε)`,
+ *   `b = β − μ·a` (and `max(y, 0)` when fused with ReLU);
+ * - backward (the closed form, with `g = dy`, or `dy·[a·x + b > 0]` with ReLU, recomputed from `x`):
+ *   one pass for `Σg` and `Σg·(x − μ)`, one pass for
+ *   `dx = a·(g − Σg/N − (x − μ)·r²·Σg·(x − μ)/N)` with `r = 1/√(σ² + ε)`, `dγ = r·Σg·(x − μ)`, `dβ = Σg`.
+ *
+ * The kernels' names are {@link BN_TRAIN} and {@link BN_TRAIN_GRAD}; `lib/backend/batch_norm.ts` wires them
+ * into a differentiable op (and falls back to tfjs' ops on backends without them).
+ *
+ * @module
+ */
+import { tf } from "../../tf.ts";
+import type { KernelArgs, WasmBackend } from "./compose.ts";
+
+/** Name of the forward kernel: inputs `{x, gamma, beta}`, attrs {@link BatchNormTrainAttrs}; outputs `[y, mean, variance]`. */
+export const BN_TRAIN = "SslBatchNormTrain";
+/**
+ * Name of the backward kernel: inputs `{dy, x, gamma, beta, mean, variance}`, attrs
+ * {@link BatchNormTrainAttrs}; outputs `[dx, dgamma, dbeta]`.
+ */
+export const BN_TRAIN_GRAD = "SslBatchNormTrainGrad";
+
+/** Attributes of both kernels. */
+export interface BatchNormTrainAttrs {
+  /** Variance epsilon. */
+  epsilon: number;
+  /** Apply (forward) / differentiate (backward) a ReLU after the normalisation. */
+  relu: boolean;
+}
+
+/** Per-channel `a = γ·r`, `b = β − μ·a` and `r = 1/√(σ² + ε)`, identical in the forward and backward pass. */
+function coefficients(
+  gamma: ArrayLike<number>,
+  beta: ArrayLike<number>,
+  mean: ArrayLike<number>,
+  variance: ArrayLike<number>,
+  eps: number,
+): { a: Float64Array; b: Float64Array; r: Float64Array } {
+  const c = gamma.length;
+  const a = new Float64Array(c), b = new Float64Array(c), r = new Float64Array(c);
+  for (let k = 0; k < c; k++) {
+    r[k] = 1 / Math.sqrt(variance[k] + eps);
+    a[k] = gamma[k] * r[k];
+    b[k] = beta[k] - mean[k] * a[k];
+  }
+  return { a, b, r };
+}
+
+/**
+ * The forward pass on plain arrays: writes `y` (same length as `x`), `mean` and the biased `variance` [C].
+ * @param x values, channels innermost, length N·C with N ≥ 1
+ */
+export function batchNormTrainForward(
+  x: Float32Array,
+  gamma: ArrayLike<number>,
+  beta: ArrayLike<number>,
+  attrs: BatchNormTrainAttrs,
+  y: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+): void {
+  const c = gamma.length, len = x.length, n = len / c;
+  const shift = Float64Array.from(x.subarray(0, c));
+  const s = new Float64Array(c), q = new Float64Array(c);
+  for (let o = 0; o < len; o += c) {
+    for (let k = 0; k < c; k++) {
+      const d = x[o + k] - shift[k];
+      s[k] += d;
+      q[k] += d * d;
+    }
+  }
+  for (let k = 0; k < c; k++) {
+    const m = s[k] / n;
+    mean[k] = shift[k] + m;
+    variance[k] = Math.max(q[k] / n - m * m, 0);
+  }
+  const { a, b } = coefficients(gamma, beta, mean, variance, attrs.epsilon);
+  if (attrs.relu) {
+    for (let o = 0; o < len; o += c) {
+      for (let k = 0; k < c; k++) {
+        const v = a[k] * x[o + k] + b[k];
+        y[o + k] = (v + Math.abs(v)) * 0.5; // max(v, 0) without a branch
+      }
+    }
+  } else {
+    for (let o = 0; o < len; o += c) {
+      for (let k = 0; k < c; k++) y[o + k] = a[k] * x[o + k] + b[k];
+    }
+  }
+}
+
+/**
+ * The backward pass on plain arrays: writes `dx` (same length as `x`), `dgamma` and `dbeta` [C].
+ * `mean` and `variance` are the forward pass's outputs.
+ */
+export function batchNormTrainBackward(
+  dy: Float32Array,
+  x: Float32Array,
+  gamma: ArrayLike<number>,
+  beta: ArrayLike<number>,
+  mean: ArrayLike<number>,
+  variance: ArrayLike<number>,
+  attrs: BatchNormTrainAttrs,
+  dx: Float32Array,
+  dgamma: Float32Array,
+  dbeta: Float32Array,
+): void {
+  const c = gamma.length, len = x.length, n = len / c;
+  const { a, b, r } = coefficients(gamma, beta, mean, variance, attrs.epsilon);
+  const mu = Float64Array.from(mean);
+  const sg = new Float64Array(c), sgx = new Float64Array(c);
+  const relu = attrs.relu;
+  for (let o = 0; o < len; o += c) {
+    for (let k = 0; k < c; k++) {
+      const xv = x[o + k];
+      // `+(v > 0)` compiles to a branch-free mask (the signs are unpredictable)
+      const g = relu ? dy[o + k] * +(a[k] * xv + b[k] > 0) : dy[o + k];
+      sg[k] += g;
+      sgx[k] += g * (xv - mu[k]);
+    }
+  }
+  // dx = a·g + k2·(x − μ) + k3
+  const k2 = new Float64Array(c), k3 = new Float64Array(c);
+  for (let k = 0; k < c; k++) {
+    dbeta[k] = sg[k];
+    dgamma[k] = sgx[k] * r[k];
+    k2[k] = -a[k] * r[k] * r[k] * sgx[k] / n;
+    k3[k] = -a[k] * sg[k] / n;
+  }
+  if (relu) {
+    for (let o = 0; o < len; o += c) {
+      for (let k = 0; k < c; k++) {
+        const xv = x[o + k];
+        const g = dy[o + k] * +(a[k] * xv + b[k] > 0);
+        dx[o + k] = a[k] * g + k2[k] * (xv - mu[k]) + k3[k];
+      }
+    }
+  } else {
+    for (let o = 0; o < len; o += c) {
+      for (let k = 0; k < c; k++) dx[o + k] = a[k] * dy[o + k] + k2[k] * (x[o + k] - mu[k]) + k3[k];
+    }
+  }
+}
+
+function checkShapes(x: tf.TensorInfo, gamma: tf.TensorInfo, beta: tf.TensorInfo): number {
+  const c = x.shape[x.shape.length - 1];
+  if (x.shape.length < 2 || gamma.shape.join() !== `${c}` || beta.shape.join() !== `${c}`) {
+    throw new Error(
+      `${BN_TRAIN}: expected x [..., C] and gamma, beta [C], got [${x.shape}], [${gamma.shape}], [${beta.shape}]`,
+    );
+  }
+  if (tf.util.sizeFromShape(x.shape) < 2 * c) throw new Error(`${BN_TRAIN}: needs N ≥ 2 values per channel`);
+  for (const t of [x, gamma, beta]) {
+    if (t.dtype !== "float32") throw new Error(`${BN_TRAIN}: expected float32 tensors, got ${t.dtype}`);
+  }
+  return c;
+}
+
+/** The forward kernel function on the wasm backend. */
+export function batchNormTrainKernel(args: KernelArgs): tf.TensorInfo[] {
+  const backend = args.backend as WasmBackend;
+  const { x, gamma, beta } = args.inputs;
+  const c = checkShapes(x, gamma, beta);
+  const y = backend.makeOutput(x.shape, "float32");
+  const mean = backend.makeOutput([c], "float32");
+  const variance = backend.makeOutput([c], "float32");
+  // views after the allocations (which may grow and detach the heap)
+  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  batchNormTrainForward(
+    view(x),
+    view(gamma),
+    view(beta),
+    args.attrs as unknown as BatchNormTrainAttrs,
+    view(y),
+    view(mean),
+    view(variance),
+  );
+  return [y, mean, variance];
+}
+
+/** The backward kernel function on the wasm backend. */
+export function batchNormTrainGradKernel(args: KernelArgs): tf.TensorInfo[] {
+  const backend = args.backend as WasmBackend;
+  const { dy, x, gamma, beta, mean, variance } = args.inputs;
+  const c = checkShapes(x, gamma, beta);
+  if (dy.shape.join() !== x.shape.join()) throw new Error(`${BN_TRAIN_GRAD}: dy and x shapes differ`);
+  const dx = backend.makeOutput(x.shape, "float32");
+  const dgamma = backend.makeOutput([c], "float32");
+  const dbeta = backend.makeOutput([c], "float32");
+  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  batchNormTrainBackward(
+    view(dy),
+    view(x),
+    view(gamma),
+    view(beta),
+    view(mean),
+    view(variance),
+    args.attrs as unknown as BatchNormTrainAttrs,
+    view(dx),
+    view(dgamma),
+    view(dbeta),
+  );
+  return [dx, dgamma, dbeta];
+}
+
+/** The forward kernel's config on the wasm backend. */
+export const batchNormTrainConfig: tf.KernelConfig = {
+  kernelName: BN_TRAIN,
+  backendName: "wasm",
+  kernelFunc: batchNormTrainKernel as unknown as tf.KernelFunc,
+};
+
+/** The backward kernel's config on the wasm backend. */
+export const batchNormTrainGradConfig: tf.KernelConfig = {
+  kernelName: BN_TRAIN_GRAD,
+  backendName: "wasm",
+  kernelFunc: batchNormTrainGradKernel as unknown as tf.KernelFunc,
+};
