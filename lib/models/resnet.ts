@@ -50,7 +50,7 @@ export class BasicBlock extends Layer {
 
   /** Forward pass. */
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const y = tf.relu(this.bn1.apply(this.conv1.apply(x), training));
+    const y = this.bn1.apply(this.conv1.apply(x), training, "relu");
     const z = this.bn2.apply(this.conv2.apply(y), training);
     const s = this.shortcut ? this.shortcut.bn.apply(this.shortcut.conv.apply(x), training) : x;
     return tf.relu(tf.add(z, s));
@@ -145,7 +145,7 @@ export class ResNet extends Layer implements Encoder {
     }
     const training = opts.training;
     const x0 = this.#inputNorm ? normalizeInput(x, this.#inputNorm.mean, this.#inputNorm.std) : x;
-    let y = tf.relu(this.stemBn.apply(this.stemConv.apply(x0), training));
+    let y = this.stemBn.apply(this.stemConv.apply(x0), training, "relu");
     const stages: tf.Tensor4D[] = [y];
     for (const stage of this.stages) {
       for (const block of stage) y = block.apply(y, training);
