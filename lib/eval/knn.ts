@@ -33,7 +33,11 @@ export interface KnnResult {
 }
 
 /** Predict test classes by temperature-weighted kNN over the training features (module doc). */
-export function knnPredict(train: FeatureSet, test: FeatureSet, opts: KnnOptions = {}): Int32Array {
+export async function knnPredict(
+  train: FeatureSet,
+  test: FeatureSet,
+  opts: KnnOptions = {},
+): Promise<Int32Array> {
   if (train.dim !== test.dim) throw new Error(`knn: train dim ${train.dim} != test dim ${test.dim}`);
   for (const [f, w] of [[train, "train"], [test, "test"]] as const) {
     if (f.features.length !== f.n * f.dim) throw new Error(`knn: ${w} features length != n·dim`);
@@ -71,8 +75,11 @@ export function knnPredict(train: FeatureSet, test: FeatureSet, opts: KnnOptions
         const votes = tf.sum(tf.mul(onehot, tf.expandDims(w, 2)), 1); // [m, C]
         return tf.argMax(votes, 1);
       });
-      out.set(pred.dataSync(), start);
-      pred.dispose();
+      try {
+        out.set(await pred.data(), start);
+      } finally {
+        pred.dispose();
+      }
     }
   } finally {
     tf.dispose([trainT, trainLabels]);
@@ -85,7 +92,11 @@ function normalizeRows(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** kNN accuracy on the test set, with predictions. */
-export function knnClassify(train: FeatureSet, test: FeatureSet, opts: KnnOptions = {}): KnnResult {
-  const predictions = knnPredict(train, test, opts);
+export async function knnClassify(
+  train: FeatureSet,
+  test: FeatureSet,
+  opts: KnnOptions = {},
+): Promise<KnnResult> {
+  const predictions = await knnPredict(train, test, opts);
   return { accuracy: accuracyCI(predictions, test.labels), predictions };
 }

@@ -95,14 +95,14 @@ export class MemoryBank {
    * Momentum update of the rows at `indices` from the batch representations `features` [B, dim] (read, not
    * disposed; normalised before mixing). Repeated indices are applied in order.
    */
-  update(indices: ArrayLike<number>, features: tf.Tensor2D): void {
+  async update(indices: ArrayLike<number>, features: tf.Tensor2D): Promise<void> {
     this.#checkIndices(indices, "update");
     if (features.rank !== 2 || features.shape[0] !== indices.length || features.shape[1] !== this.dim) {
       throw new Error(
         `MemoryBank.update: features shape [${features.shape}] does not match [${indices.length}, ${this.dim}]`,
       );
     }
-    const f = features.dataSync();
+    const f = await features.data();
     const d = this.dim, lam = this.momentum;
     const mixed = new Float64Array(d);
     for (let k = 0; k < indices.length; k++) {

@@ -142,9 +142,17 @@ export function pirlLoss(
  * Instance Discrimination's Monte-Carlo estimate of Z from a first batch of similarities s (any shape):
  * Z ≈ |D| · mean(exp(s/τ)). Returns a number to pass as `z`.
  */
-export function estimateNceZ(similarities: tf.Tensor, temperature: number, datasetSize: number): number {
+export async function estimateNceZ(
+  similarities: tf.Tensor,
+  temperature: number,
+  datasetSize: number,
+): Promise<number> {
   checkTemperature(temperature, "estimateNceZ");
   if (similarities.size === 0) throw new Error("estimateNceZ: no similarities given");
-  const mean = tf.tidy(() => tf.mean(tf.exp(tf.div(similarities, temperature))).dataSync()[0]);
-  return datasetSize * mean;
+  const m = tf.tidy(() => tf.mean(tf.exp(tf.div(similarities, temperature))));
+  try {
+    return datasetSize * (await m.data())[0];
+  } finally {
+    m.dispose();
+  }
 }

@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { assertAlmostEquals, assertEquals, assertRejects } from "@std/assert";
 import { tf } from "../../lib/tf.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { Rng } from "../../lib/rng.ts";
@@ -14,22 +14,22 @@ const fs = (rows: number[][], labels: number[]): FeatureSet => ({
   labels: Int32Array.from(labels),
 });
 
-Deno.test("knn: hand-checked weighted votes", () => {
+Deno.test("knn: hand-checked weighted votes", async () => {
   // Train: two class-0 points at 60° and 90° from the query, one class-1 point at 0° (same direction).
   const train = fs([[0.5, Math.sqrt(3) / 2], [0, 1], [1, 0]], [0, 0, 1]);
   const test = fs([[2, 0]], [1]);
   // τ = 0.07: class 1 weight e^{1/0.07} dwarfs class 0's e^{0.5/0.07} + e^{0}. → class 1.
-  assertEquals(Array.from(knnPredict(train, test, { k: 3 })), [1]);
+  assertEquals(Array.from(await knnPredict(train, test, { k: 3 })), [1]);
   // τ = 100: weights ≈ 1 each → majority class 0 wins (2 votes vs 1).
-  assertEquals(Array.from(knnPredict(train, test, { k: 3, temperature: 100 })), [0]);
+  assertEquals(Array.from(await knnPredict(train, test, { k: 3, temperature: 100 })), [0]);
   // k = 1: nearest neighbour only.
-  assertEquals(Array.from(knnPredict(train, test, { k: 1, temperature: 100 })), [1]);
+  assertEquals(Array.from(await knnPredict(train, test, { k: 1, temperature: 100 })), [1]);
   // Cosine, not Euclidean: scaling a training row does not change anything.
   const scaled = fs([[5, 5 * Math.sqrt(3)], [0, 0.1], [100, 0]], [0, 0, 1]);
-  assertEquals(Array.from(knnPredict(scaled, test, { k: 3, temperature: 100 })), [0]);
+  assertEquals(Array.from(await knnPredict(scaled, test, { k: 3, temperature: 100 })), [0]);
 });
 
-Deno.test("knn: chunking does not change predictions; accuracy with CI; no leaks", () => {
+Deno.test("knn: chunking does not change predictions; accuracy with CI; no leaks", async () => {
   const rng = new Rng(1);
   const mk = (n: number) => {
     const rows = Array.from(
@@ -40,8 +40,8 @@ Deno.test("knn: chunking does not change predictions; accuracy with CI; no leaks
   };
   const train = mk(120), test = mk(45);
   const before = tf.memory().numTensors;
-  const a = knnClassify(train, test, { k: 20 });
-  const b = knnClassify(train, test, { k: 20, maxElements: 250 }); // 2 test rows per chunk
+  const a = await knnClassify(train, test, { k: 20 });
+  const b = await knnClassify(train, test, { k: 20, maxElements: 250 }); // 2 test rows per chunk
   assertEquals(a.predictions, b.predictions);
   assertEquals(tf.memory().numTensors, before);
   // Reference: plain-JS weighted kNN.
@@ -61,8 +61,8 @@ Deno.test("knn: chunking does not change predictions; accuracy with CI; no leaks
   assertEquals(a.accuracy.n, 45);
 });
 
-Deno.test("knn: bad input throws", () => {
+Deno.test("knn: bad input throws", async () => {
   const t = fs([[1, 0]], [0]);
-  assertThrows(() => knnPredict(t, fs([[1, 0, 0]], [0])), Error, "dim");
-  assertThrows(() => knnPredict(t, t, { temperature: 0 }), Error, "temperature");
+  await assertRejects(() => knnPredict(t, fs([[1, 0, 0]], [0])), Error, "dim");
+  await assertRejects(() => knnPredict(t, t, { temperature: 0 }), Error, "temperature");
 });

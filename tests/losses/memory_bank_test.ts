@@ -1,4 +1,4 @@
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { tf } from "../../lib/tf.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { Rng } from "../../lib/rng.ts";
@@ -24,12 +24,12 @@ Deno.test("MemoryBank: seeded unit-norm initialisation, roughly isotropic", () =
   }
 });
 
-Deno.test("MemoryBank: momentum update is normalize(λ m + (1 − λ) f/‖f‖), gather returns the rows", () => {
+Deno.test("MemoryBank: momentum update is normalize(λ m + (1 − λ) f/‖f‖), gather returns the rows", async () => {
   const bank = new MemoryBank(6, 3, new Rng(2), 0.5);
   const old = Array.from(bank.data.subarray(3 * 3, 4 * 3));
   const f = [3, 0, 4]; // ‖f‖ = 5
   const t = tf.tensor2d([f]);
-  bank.update([3], t);
+  await bank.update([3], t);
   t.dispose();
   const mix = old.map((v, j) => 0.5 * v + 0.5 * f[j] / 5);
   const nrm = Math.hypot(...mix);
@@ -38,20 +38,26 @@ Deno.test("MemoryBank: momentum update is normalize(λ m + (1 − λ) f/‖f‖)
   assertAlmostEquals(rowNorm(bank, 3), 1, 1e-6);
   assertEquals(got.slice(3), Array.from(bank.data.subarray(0, 3)));
   // Repeated updates with the same feature converge to f/‖f‖.
-  for (let k = 0; k < 40; k++) tf.tidy(() => bank.update([3], tf.tensor2d([f])));
+  for (let k = 0; k < 40; k++) {
+    const tk = tf.tensor2d([f]);
+    await bank.update([3], tk);
+    tk.dispose();
+  }
   const conv = Array.from(bank.data.subarray(9, 12));
   assertAlmostEquals(conv[0], 0.6, 1e-5);
   assertAlmostEquals(conv[2], 0.8, 1e-5);
 });
 
-Deno.test("MemoryBank: negative sampling respects exclusions and is seeded; bad input throws", () => {
+Deno.test("MemoryBank: negative sampling respects exclusions and is seeded; bad input throws", async () => {
   const bank = new MemoryBank(10, 2, new Rng(3));
   const s1 = bank.sampleNegatives(200, new Rng(4), [0, 1, 2]);
   assertEquals(s1, bank.sampleNegatives(200, new Rng(4), [0, 1, 2]));
   for (const i of s1) assert(i >= 3 && i < 10);
   assertEquals(new Set(s1).size, 7);
   assertThrows(() => bank.gather([10]), Error, "out of range");
-  assertThrows(() => tf.tidy(() => bank.update([1, 2], tf.zeros([1, 2]))), Error, "does not match");
+  const z = tf.zeros([1, 2]) as tf.Tensor2D;
+  await assertRejects(() => bank.update([1, 2], z), Error, "does not match");
+  z.dispose();
   assertThrows(
     () => bank.sampleNegatives(3, new Rng(1), Array.from({ length: 10 }, (_, i) => i)),
     Error,

@@ -103,9 +103,9 @@ Deno.test("nceLoss: aligned positives and opposite negatives approach the minimu
   assertEquals(Number.isFinite(bad), true);
 });
 
-Deno.test("estimateNceZ and input validation", () => {
+Deno.test("estimateNceZ and input validation", async () => {
   const s = tf.tensor1d([0, Math.log(3) * 0.1]);
-  assertAlmostEquals(estimateNceZ(s, 0.1, 100), 100 * (1 + 3) / 2, 1e-3);
+  assertAlmostEquals(await estimateNceZ(s, 0.1, 100), 100 * (1 + 3) / 2, 1e-3);
   s.dispose();
   const a = tf.zeros([2, 3]) as tf.Tensor2D, b = tf.zeros([2, 4]) as tf.Tensor2D;
   assertThrows(() => nceLoss(a, b, a, { temperature: 0.1, datasetSize: 10 }), Error, "shape mismatch");
