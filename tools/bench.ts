@@ -27,9 +27,12 @@
  * `--workers N` / `--chunk N` time the split step of `lib/train/split_step.ts` instead (same models, data and
  * update): `--workers 0 --chunk N` micro-batches in-process (for memory), `--workers N` trains over N Deno
  * Workers (`lib/train/parallel`, wasm or cpu), each chunking its share by `--chunk`; per-phase times go to stderr
- * and the JSON lines gain `workers` and `chunk`.
+ * and the JSON lines gain `workers` and `chunk`. SimCLR over workers runs one forward per step, keeping the
+ * tapes open while worker 0 computes ∂L/∂z; `--embedding-step recompute` times the recomputing variant.
  * `--compare-torch` runs `bench/torch_reference.py` (same models, same line format) with `/usr/bin/python3`
- * and `--threads` (default 2) when python3-torch is installed, and prints tfjs/PyTorch ratios.
+ * and `--threads` (default 2) when python3-torch is installed, and prints tfjs/PyTorch ratios. On a loaded
+ * machine PyTorch with 2 threads can be several times slower than with 1 (its threads spin for a busy core):
+ * check `uptime` and compare with `--threads 1` as well.
  *
  * @module
  */
@@ -283,7 +286,9 @@ function memoryOfStep(model: BenchModel, batch: number): { peakMiB: number; heap
 }
 
 /** `--workers N` / `--chunk N`, or null when neither is given (the plain step). */
-function parseSplitArgs(argv: string[]): { workers: number; chunk?: number } | null {
+function parseSplitArgs(
+  argv: string[],
+): { workers: number; chunk?: number; embeddingStep?: "single-pass" | "recompute" } | null {
   const get = (name: string) => {
     const i = argv.findIndex((a) => a === name || a.startsWith(name + "="));
     if (i < 0) return undefined;
@@ -296,7 +301,12 @@ function parseSplitArgs(argv: string[]): { workers: number; chunk?: number } | n
   const workers = get("--workers"), chunk = get("--chunk");
   if (workers === undefined && chunk === undefined) return null;
   if (chunk === 0) throw new Error("--chunk: expected a positive integer");
-  return { workers: workers ?? 0, chunk };
+  const i = argv.findIndex((a) => a === "--embedding-step" || a.startsWith("--embedding-step="));
+  const step = i < 0 ? undefined : argv[i] === "--embedding-step" ? argv[i + 1] : argv[i].split("=")[1];
+  if (step !== undefined && step !== "single-pass" && step !== "recompute") {
+    throw new Error(`--embedding-step: expected single-pass or recompute, got "${step}"`);
+  }
+  return { workers: workers ?? 0, chunk, embeddingStep: step };
 }
 
 /** Median ms per split / data-parallel step (`lib/train/parallel/bench_step.ts`); phases on stderr. */
@@ -305,7 +315,7 @@ async function benchSplit(
   batch: number,
   steps: number,
   warmup: number,
-  split: { workers: number; chunk?: number },
+  split: { workers: number; chunk?: number; embeddingStep?: "single-pass" | "recompute" },
   backend: BackendName,
   quiet: boolean,
 ): Promise<number> {

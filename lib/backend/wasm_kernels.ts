@@ -3,8 +3,8 @@
  *
  * | kernel                                  | implementation                                               |
  * | --------------------------------------- | ------------------------------------------------------------ |
- * | `Conv2DBackpropFilter` (missing)        | transposes + one XNNPACK forward conv (`kernels/conv2d_backprop_filter.ts`) |
- * | `Conv2DBackpropInput` (slow, replaced)  | sub-pixel phases of XNNPACK forward convs (`kernels/conv2d_backprop_input.ts`) |
+ * | `Conv2DBackpropFilter` (missing)        | chunked XNNPACK products over a zero-gapped pixel grid, or transposes + one XNNPACK forward conv per image group, by shape (`kernels/conv2d_backprop_filter.ts`) |
+ * | `Conv2DBackpropInput` (slow, replaced)  | sub-pixel phases of XNNPACK forward convs; strided 1×1: one product + scatter (`kernels/conv2d_backprop_input.ts`) |
  * | `UnsortedSegmentSum` (missing)          | one pass in JS on the wasm heap (`kernels/unsorted_segment_sum.ts`) |
  * | `Tile` (slow, replaced)                 | origin block + doubling `copyWithin` (`kernels/tile.ts`)     |
  * | `MaxPoolGrad` (slow, replaced)          | one pass in JS, first max of each window; 2×2/2 in registers (`kernels/max_pool_grad.ts`) |

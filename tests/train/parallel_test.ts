@@ -74,6 +74,47 @@ for (const task of ["simclr", "supervised"] as const) {
   });
 }
 
+Deno.test("single-pass embedding steps equal recomputing ones bit for bit (cpu workers)", async () => {
+  const run = async (embeddingStep: "single-pass" | "recompute") => {
+    const dp = await DataParallel.start({
+      recipe: RECIPE,
+      config: config("simclr"),
+      workers: 2,
+      backend: "cpu",
+      embeddingStep,
+    });
+    try {
+      const losses = [];
+      for (let i = 0; i < 3; i++) losses.push(await dp.step(batch(i), { seed: i, lr: 0.05 }));
+      const timings = dp.lastTimings!;
+      return { losses, weights: await dp.weights(), timings };
+    } finally {
+      await dp.close();
+    }
+  };
+  const single = await run("single-pass"), recompute = await run("recompute");
+  // the first step learns z's width by recomputing; the later ones run in one pass (no separate backward)
+  assertEquals(single.timings.backward, 0);
+  assert(recompute.timings.backward > 0);
+  assertEquals(single.losses, recompute.losses);
+  for (const w of [...single.weights, ...recompute.weights]) {
+    assert(w.every((v, i) => Object.is(v, single.weights[0][i])), "weights differ");
+  }
+});
+
+Deno.test("single-pass embedding steps on wasm workers: identical replicas, finite losses", async () => {
+  const dp = await DataParallel.start({ recipe: RECIPE, config: config("simclr"), workers: 2 });
+  try {
+    const losses = [];
+    for (let i = 0; i < 3; i++) losses.push(await dp.step(batch(i), { seed: i, lr: 0.05 }));
+    assert(losses.every(Number.isFinite) && losses[2] !== 0, `losses ${losses}`);
+    const [a, b] = await dp.weights();
+    assert(a.every((v, i) => Object.is(v, b[i])), "replicas differ");
+  } finally {
+    await dp.close();
+  }
+});
+
 Deno.test("DataParallel on wasm workers with chunks: identical replicas, finite losses", async () => {
   const dp = await DataParallel.start({ recipe: RECIPE, config: config("simclr"), workers: 2, chunk: 2 });
   try {

@@ -97,6 +97,15 @@ export class KernelGraph {
     return this.run("Fill", {}, { shape, value: 0, dtype });
   }
 
+  /** Free the temporary `info` now (e.g. a per-chunk operand, so that a matmul's cached packing goes too). */
+  free(info: tf.TensorInfo): void {
+    const i = this.#temps.lastIndexOf(info);
+    if (i >= 0) {
+      this.#temps.splice(i, 1);
+      this.backend.disposeData(info.dataId);
+    }
+  }
+
   /** Remove `info` from the temporaries (it becomes the caller's) and return it. */
   keep(info: tf.TensorInfo): tf.TensorInfo {
     const i = this.#temps.lastIndexOf(info);

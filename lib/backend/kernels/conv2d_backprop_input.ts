@@ -9,7 +9,8 @@
  * output channels are (phase row, phase column, channel): its output [B, T, T', s·s'·Ci] is turned into the
  * interleaved [B, s·T, s'·T', Ci] by a reshape, one cheap transpose (runs of s'·Ci floats) and a reshape.
  * Phases with fewer taps get zero taps, so a 3×3 stride-2 gradient costs 16/9 of the forward FLOPs, still far
- * below dilating `dy` with zeros (4×) and in a single efficient XNNPACK call.
+ * below dilating `dy` with zeros (4×) and in a single efficient XNNPACK call. A strided 1×1 filter (ResNet
+ * shortcuts) is one matrix product scattered onto the strided pixels instead (its phases would be s² − 1 zeros).
  *
  * @module
  */
@@ -122,6 +123,9 @@ export function conv2dInputGrad(
   const px = axisPlan(inWidth, sx, info.padInfo.left);
   const jh = tapsOf(filterHeight, 0, sy), jw = tapsOf(filterWidth, 0, sx); // phase 0 has the most taps
   const wy = dyWindow(py, jh, outHeight), wx = dyWindow(px, jw, outWidth);
+  if (filterHeight === 1 && filterWidth === 1 && phases1x1(sy, sx)) {
+    return pointwiseInputGrad(g, dy, filter, info);
+  }
   const phases = sy * sx;
   let full: tf.TensorInfo;
   if (wy.size <= 0 || wx.size <= 0) {
@@ -151,6 +155,50 @@ export function conv2dInputGrad(
   }
   if (full.shape[1] === inHeight && full.shape[2] === inWidth) return full;
   return g.slice(full, [0, py.offset, px.offset, 0], [batchSize, inHeight, inWidth, inChannels]);
+}
+
+/** Strided 1×1 filters take {@link pointwiseInputGrad} (the phase convolution would multiply zeros). */
+function phases1x1(sy: number, sx: number): boolean {
+  return sy * sx > 1;
+}
+
+/**
+ * The input gradient of a strided 1×1 convolution: one XNNPACK product `dy [B·OH·OW, Co] × Wᵀ [Co, Ci]`
+ * scattered onto the input pixels the forward pass read (`(s·i − top, s·j − left)`); every other pixel is 0.
+ * The phase convolution would cost s² times the forward FLOPs, almost all of them on zero taps.
+ */
+function pointwiseInputGrad(
+  g: KernelGraph,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co } = info;
+  const { strideHeight: sy, strideWidth: sx } = info;
+  const top = info.padInfo.top, left = info.padInfo.left;
+  const n = batchSize * outHeight * outWidth;
+  // Wᵀ as a new tensor: tfjs caches the packed `b` of a product until `b` is disposed
+  const wt = g.transpose(g.reshape(filter, [ci, co]), [1, 0]);
+  const prod = g.run("BatchMatMul", { a: g.reshape(dy, [1, n, co]), b: g.reshape(wt, [1, co, ci]) }, {
+    transposeA: false,
+    transposeB: false,
+  });
+  const out = g.zeros([batchSize, inHeight, inWidth, ci]);
+  const src = g.backend.typedArrayFromHeap(prod) as Float32Array;
+  const dst = g.backend.typedArrayFromHeap(out) as Float32Array;
+  let from = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let i = 0; i < outHeight; i++) {
+      const r = sy * i - top;
+      for (let j = 0; j < outWidth; j++, from += ci) {
+        const c = sx * j - left;
+        if (r < 0 || r >= inHeight || c < 0 || c >= inWidth) continue;
+        const to = ((b * inHeight + r) * inWidth + c) * ci;
+        for (let k = 0; k < ci; k++) dst[to + k] = src[from + k];
+      }
+    }
+  }
+  return out;
 }
 
 /** The kernel config registered on the wasm backend (replacing tfjs' transposed-convolution kernel). */

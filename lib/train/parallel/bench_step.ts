@@ -27,6 +27,8 @@ export interface SplitBenchOptions {
   backend?: "wasm" | "cpu";
   /** Initialisation seed (default 0). */
   seed?: number;
+  /** Embedding losses over workers: single pass (default) or recomputed forward ({@link DataParallel}). */
+  embeddingStep?: "single-pass" | "recompute";
 }
 
 /** What {@link timeSplitSteps} measured. */
@@ -86,6 +88,7 @@ export async function timeSplitSteps(opts: SplitBenchOptions): Promise<SplitBenc
     workers: opts.workers,
     chunk: opts.chunk,
     backend: opts.backend,
+    embeddingStep: opts.embeddingStep,
   });
   try {
     const batch = { x: { data: xData, shape }, labels: { data: yData, shape: [opts.batch] } };

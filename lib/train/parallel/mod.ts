@@ -4,9 +4,16 @@
  *
  * Each worker builds an identical replica from a recipe (module URL + JSON config, see `./recipe.ts`) and
  * takes a contiguous share of every batch. One step:
- * - **embedding loss** (NT-Xent): every worker embeds its rows without a tape (phase 1) → the main thread
- *   gathers z → worker 0 computes the loss and g = ∂L/∂z (phase 2) → every worker back-propagates its rows of g,
- *   chunk by chunk (phase 3) → all-reduce;
+ * - **embedding loss** (NT-Xent), single pass (the default when each worker's share is one chunk): every worker
+ *   runs its forward under the gradient tape, writes its rows of z to shared memory and blocks
+ *   (`Atomics.wait`); worker 0 waits for all of z, computes the loss and g = ∂L/∂z into shared memory; every
+ *   worker then back-propagates its rows of g on the still-open tape → all-reduce. No forward is recomputed and
+ *   the main thread is not involved until the gradients come back. (The first step learns z's width the other
+ *   way.)
+ * - **embedding loss**, recomputing (`embeddingStep: "recompute"`, or several chunks per worker): every worker
+ *   embeds its rows without a tape (phase 1) → the main thread gathers z → worker 0 computes the loss and
+ *   g = ∂L/∂z (phase 2) → every worker recomputes its forward and back-propagates its rows of g, chunk by
+ *   chunk (phase 3) → all-reduce. Both give the same bits;
  * - **mean loss** (supervised): every worker computes its share of the gradient (weight rows/B) → all-reduce.
  *
  * All-reduce: the main thread sums the workers' gradients (Float32Arrays, in worker order, so every replica
@@ -18,7 +25,14 @@
  *
  * @module
  */
-import type { Reply, Request, WireBatch, WireTensor } from "./protocol.ts";
+import {
+  type EmbedGradSync,
+  type Reply,
+  type Request,
+  SYNC,
+  type WireBatch,
+  type WireTensor,
+} from "./protocol.ts";
 import type { RecipeConfig } from "./recipe.ts";
 
 export type { Json, Recipe, RecipeConfig, RecipeModule } from "./recipe.ts";
@@ -52,6 +66,13 @@ export interface DataParallelOptions {
   chunk?: number;
   /** Backend of the workers (default wasm). */
   backend?: "wasm" | "cpu";
+  /**
+   * Embedding losses: `"single-pass"` (default) runs ONE forward per worker and keeps its gradient tape open
+   * while worker 0 computes ∂L/∂z (the workers block on shared memory; the first step learns z's width the
+   * `"recompute"` way); `"recompute"` embeds without a tape, then recomputes the forward under the tape (phase
+   * 3). Both give the same gradients; a worker whose share is split into several chunks always recomputes.
+   */
+  embeddingStep?: "single-pass" | "recompute";
 }
 
 /** Milliseconds spent in each part of the last step (main-thread wall clock). */
@@ -82,15 +103,20 @@ export class DataParallel {
   readonly #slots: Slot[];
   readonly #chunk: number | undefined;
   readonly #gradSize: number;
+  readonly #singlePass: boolean;
+  /** Values per row of z (learnt from the first embedding step). */
+  #zWidth: number | null = null;
   #closed = false;
 
   private constructor(
     slots: Slot[],
     chunk: number | undefined,
     init: Extract<Reply, { op: "init" }>,
+    singlePass: boolean,
   ) {
     this.#slots = slots;
     this.#chunk = chunk;
+    this.#singlePass = singlePass;
     this.device = init.device;
     this.lossKind = init.lossKind;
     this.#gradSize = init.sizes.reduce((a, b) => a + b, 0);
@@ -128,7 +154,12 @@ export class DataParallel {
       if (sums.some((c) => c !== sums[0])) {
         throw new Error(`DataParallel: replicas differ after build (checksums ${sums.join(", ")})`);
       }
-      return new DataParallel(slots, opts.chunk, inits[0]);
+      return new DataParallel(
+        slots,
+        opts.chunk,
+        inits[0],
+        (opts.embeddingStep ?? "single-pass") === "single-pass",
+      );
     } catch (e) {
       for (const s of slots) s.worker.terminate();
       throw e;
@@ -168,6 +199,34 @@ export class DataParallel {
       })) as typeof grads;
       loss = grads.reduce((a, g) => a + g.loss, 0);
       timings.forward = performance.now() - t0;
+    } else if (
+      this.#singlePass && this.#zWidth !== null &&
+      bounds.every((b, w) => w === 0 || b - bounds[w - 1] <= (this.#chunk ?? Infinity))
+    ) {
+      const width = this.#zWidth;
+      const sync: EmbedGradSync = {
+        ctrl: new SharedArrayBuffer(SYNC.size * 4),
+        z: new SharedArrayBuffer(size * width * 4),
+        grad: new SharedArrayBuffer(size * width * 4),
+        loss: new SharedArrayBuffer(8),
+        width,
+        rows: size,
+        workers: n,
+      };
+      const labels = batch.labels ? rows(batch.labels, 0, size) : null;
+      grads = await Promise.all(this.#slots.map((s, w) => {
+        const p = part(w);
+        const req: Request = {
+          op: "embedGrad",
+          batch: p,
+          sync,
+          leader: w === 0,
+          labels: w === 0 ? labels : null,
+        };
+        return call(s, req, transfer(p));
+      })) as typeof grads;
+      loss = grads[0].loss;
+      timings.forward = performance.now() - t0;
     } else {
       const zs = await Promise.all(this.#slots.map((s, w) => {
         const p = part(w);
@@ -176,6 +235,7 @@ export class DataParallel {
       const t1 = performance.now();
       timings.forward = t1 - t0;
       const z = concatRows(zs.map((r) => r.z));
+      this.#zWidth = z.data.length / size;
       const labels = batch.labels ? rows(batch.labels, 0, size) : null;
       const lg = await call(this.#slots[0], { op: "loss", z, labels }, [
         z.data.buffer as ArrayBuffer,

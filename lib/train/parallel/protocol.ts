@@ -30,6 +30,39 @@ export interface WireBatch {
   labels: WireTensor | null;
 }
 
+/**
+ * Shared memory of one single-pass embedding step ({@link Request} `embedGrad`): the workers exchange z and
+ * ∂L/∂z through it while each keeps its gradient tape open, blocked in `Atomics.wait`.
+ */
+export interface EmbedGradSync {
+  /** Int32 control words, see {@link SYNC}. */
+  ctrl: SharedArrayBuffer;
+  /** The whole batch's z, [B, width] float32 (each worker writes its rows). */
+  z: SharedArrayBuffer;
+  /** ∂L/∂z, [B, width] float32 (written by the leader). */
+  grad: SharedArrayBuffer;
+  /** The batch loss, float64[1] (written by the leader). */
+  loss: SharedArrayBuffer;
+  /** Values per row of z. */
+  width: number;
+  /** Rows of the whole batch. */
+  rows: number;
+  /** Number of workers taking part. */
+  workers: number;
+}
+
+/** Indices of the control words of {@link EmbedGradSync}. */
+export const SYNC = {
+  /** Workers that have written their z rows. */
+  ready: 0,
+  /** 1 once the leader has written ∂L/∂z and the loss. */
+  grad: 1,
+  /** 1 when a worker failed: every waiter gives up. */
+  abort: 2,
+  /** Number of control words. */
+  size: 3,
+} as const;
+
 /** Main → worker. */
 export type Request =
   | { op: "init"; recipe: string; config: RecipeConfig; backend: "wasm" | "cpu" }
@@ -39,6 +72,12 @@ export type Request =
   | { op: "loss"; z: WireTensor; labels: WireTensor | null }
   /** Phase 3: back-propagate this worker's rows of ∂L/∂z. */
   | { op: "backward"; grad: WireTensor }
+  /**
+   * An embedding loss in one pass (no recomputed forward): embed the rows under the tape, publish z, wait for
+   * ∂L/∂z (the leader, worker 0, computes it from every worker's z with the whole batch's `labels`), then
+   * back-propagate. Replies `backward` with the loss (the leader's; 0 elsewhere).
+   */
+  | { op: "embedGrad"; batch: WireBatch; sync: EmbedGradSync; leader: boolean; labels: WireTensor | null }
   /** A mean-over-examples loss: this worker's share of the gradient (`total` = the full batch size). */
   | { op: "meanGrad"; batch: WireBatch; total: number }
   /** Apply the summed gradients (flat) and set the averaged state (flat, or null). */

@@ -16,7 +16,14 @@ import {
   meanLossGradStep,
 } from "../split_step.ts";
 import { chunkRng, loadRecipe, type Recipe, recipeEmbed, sliceRows } from "./recipe.ts";
-import type { Reply, Request, WireBatch, WireTensor } from "./protocol.ts";
+import {
+  type EmbedGradSync,
+  type Reply,
+  type Request,
+  SYNC,
+  type WireBatch,
+  type WireTensor,
+} from "./protocol.ts";
 
 let recipe: Recipe | null = null;
 /** The rows of the step in flight between `embed` and `backward`. */
@@ -80,6 +87,86 @@ function gradReply(op: "backward" | "meanGrad", grads: (tf.Tensor | null)[], los
   return out;
 }
 
+/** How long a worker waits for the others in a single-pass step before giving up. */
+const SYNC_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** Block until control word `index` is at least `target` (or a worker aborted: throws). */
+function waitFor(ctrl: Int32Array, index: number, target: number): void {
+  const deadline = performance.now() + SYNC_TIMEOUT_MS;
+  for (;;) {
+    if (Atomics.load(ctrl, SYNC.abort) !== 0) throw new Error("another worker failed");
+    const v = Atomics.load(ctrl, index);
+    if (v >= target) return;
+    if (performance.now() > deadline) throw new Error("timed out waiting for the other workers");
+    Atomics.wait(ctrl, index, v, 1000);
+  }
+}
+
+/** Wake every waiter and make them give up. */
+function abort(ctrl: Int32Array): void {
+  Atomics.store(ctrl, SYNC.abort, 1);
+  for (let i = 0; i < SYNC.size; i++) Atomics.notify(ctrl, i);
+}
+
+/**
+ * The single-pass embedding step (`embedGrad`): ONE training-mode forward of this worker's rows under the
+ * gradient tape; z goes to the shared buffer, the leader computes L and ∂L/∂z of the whole batch once every
+ * worker's z is there, and each worker back-propagates ⟨z, ∂L/∂z⟩ of its rows. Blocking (Atomics.wait) keeps
+ * the tape open without holding the event loop's help; the main thread is not involved until the replies.
+ */
+function embedGrad(
+  r: Recipe,
+  batch: WireBatch,
+  sync: EmbedGradSync,
+  leader: boolean,
+  labels: WireTensor | null,
+): Reply {
+  const ctrl = new Int32Array(sync.ctrl);
+  const zAll = new Float32Array(sync.z), gAll = new Float32Array(sync.grad);
+  const lossOut = new Float64Array(sync.loss);
+  const x = toTensor(batch.x);
+  const n = x.shape[0], first = batch.offset * sync.width, count = n * sync.width;
+  try {
+    const embed = recipeEmbed(r, x, batch.seed, batch.offset);
+    const { value, grads } = tf.variableGrads(() => {
+      const z = embed(0, n, 0);
+      if (z.shape[0] !== n || z.size !== count) {
+        throw new Error(`embedGrad: z [${z.shape}] for ${n} rows of width ${sync.width}`);
+      }
+      zAll.set(z.dataSync() as Float32Array, first);
+      Atomics.add(ctrl, SYNC.ready, 1);
+      Atomics.notify(ctrl, SYNC.ready);
+      if (leader) {
+        waitFor(ctrl, SYNC.ready, sync.workers);
+        tf.tidy(() => {
+          const zt = tf.tensor(zAll.slice(), [sync.rows, ...z.shape.slice(1)]);
+          const lt = labels ? toTensor(labels) : null;
+          const { loss, grad } = lossAndEmbeddingGrad((zz) => r.loss(zz, lt), zt);
+          gAll.set(grad.dataSync() as Float32Array);
+          lossOut[0] = loss.dataSync()[0];
+        });
+        Atomics.store(ctrl, SYNC.grad, 1);
+        Atomics.notify(ctrl, SYNC.grad);
+      } else {
+        waitFor(ctrl, SYNC.grad, 1);
+      }
+      const g = tf.tensor(gAll.slice(first, first + count), z.shape);
+      return tf.sum(tf.mul(z, g)) as tf.Scalar;
+    }, r.variables);
+    value.dispose();
+    return gradReply(
+      "backward",
+      r.variables.map((v) => grads[v.name] ?? null),
+      tf.scalar(leader ? lossOut[0] : 0),
+    );
+  } catch (e) {
+    abort(ctrl);
+    throw e;
+  } finally {
+    x.dispose();
+  }
+}
+
 async function handle(req: Request): Promise<Reply> {
   switch (req.op) {
     case "init": {
@@ -132,6 +219,8 @@ async function handle(req: Request): Promise<Reply> {
         tf.dispose([x, g]);
       }
     }
+    case "embedGrad":
+      return embedGrad(need(), req.batch, req.sync, req.leader, req.labels);
     case "meanGrad": {
       const r = need();
       const { batch } = req;

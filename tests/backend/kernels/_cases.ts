@@ -32,6 +32,9 @@ export const CONV_CASES: Case[] = [
   { x: [2, 8, 8, 3], k: [2, 2], co: 4, s: 2, pad: "valid" },
   { x: [1, 6, 5, 3], k: [3, 3], co: 2, s: 1, pad: 2 },
   { x: [2, 4, 4, 3], k: [3, 3], co: 2, s: 1, pad: "valid" },
+  // strided 1x1 (ResNet shortcuts) with padding: pixels read off the padding, and a ragged last row/column
+  { x: [2, 7, 6, 3], k: [1, 1], co: 4, s: 2, pad: [[0, 0], [1, 0], [1, 1], [0, 0]] },
+  { x: [2, 8, 8, 5], k: [1, 1], co: 3, s: [2, 3], pad: "same" },
   // batches split into several image groups by the filter gradient
   { x: [48, 6, 7, 2], k: [3, 3], co: 3, s: 1, pad: "same" },
   { x: [34, 5, 5, 3], k: [3, 3], co: 4, s: 2, pad: 1 },
