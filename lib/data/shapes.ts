@@ -28,6 +28,11 @@
  * ≤ 0.3). Objects never touch (their circumcircles are ≥ 2.5 px apart) and the group centroid is ≥ 1.5 px off
  * the image midlines, so `count` equals the number of 8-connected object regions and `position` is unambiguous.
  *
+ * Variants ({@link ShapesDistribution}): `objectScale` (bigger objects), `maxObjects` (fewer objects), and
+ * `backgrounds`, `textures`, `sizes` (draw only some classes of those label sets, balanced over them) and
+ * `rotate: false` (upright objects) make easier or less cluttered versions of the same dataset; the defaults
+ * are the dataset above, byte for byte.
+ *
  * Determinism: labels are balanced permutations drawn from `Rng(seed).fork("<split>:<label set>")`, and image
  * i's free parameters come from `Rng(seed).fork("<split>:image:<i>")`; the same seed and sizes give the same
  * bytes on every machine. Generation is fast (thousands of images per second on one core), so
@@ -54,8 +59,34 @@ export const SIZE_BINS: [number, number][] = [[3.5, 4.75], [4.75, 6], [6, 7.25]]
 /** Maximum deviation (degrees) of an object's hue from its colour bin centre (bins are 60° wide). */
 export const HUE_JITTER = 20;
 
+/**
+ * Generation options that change the distribution of the images (all optional; the defaults are the dataset
+ * described in the module doc, and leaving an option at its default leaves every byte unchanged).
+ */
+export interface ShapesDistribution {
+  /**
+   * Multiplier of the circumradius bins ({@link SIZE_BINS}) and so of every object's radius (default 1). The
+   * `size` label keeps its three bins, scaled alike. Large objects need few of them: an image that cannot hold
+   * `maxObjects` objects of the largest bin throws.
+   */
+  objectScale?: number;
+  /** Most objects per image, 1–3 (default 3); `count` is balanced over the classes 1 … maxObjects. */
+  maxObjects?: number;
+  /**
+   * Background kinds to draw (names of the `background` label set; default all three). The `background`
+   * label is balanced over the listed kinds and keeps its class indices.
+   */
+  backgrounds?: string[];
+  /** Object textures to draw (names of the `texture` label set; default all four), as for `backgrounds`. */
+  textures?: string[];
+  /** Size bins to draw (names of the `size` label set; default all three), as for `backgrounds`. */
+  sizes?: string[];
+  /** Rotate each object by a random angle (default true); false draws every object upright. */
+  rotate?: boolean;
+}
+
 /** Options of `renderShapes`. */
-export interface ShapesOptions {
+export interface ShapesOptions extends ShapesDistribution {
   /** Image side in pixels (default 32). Distances scale with side/32. */
   size?: number;
   /** Which split this is; train and test of one seed are disjoint streams (default "train"). */
@@ -201,6 +232,50 @@ function balanced(n: number, k: number, rng: Rng): Int32Array {
   return Int32Array.from(rng.shuffle(a));
 }
 
+/** Class indices of `names` in label set `set` (all classes when `names` is undefined); throws on unknown/empty. */
+function allowedClasses(set: string, names: string[] | undefined): number[] {
+  const classes = SHAPES_LABEL_SETS[set];
+  if (names === undefined) return classes.map((_, i) => i);
+  if (names.length === 0) throw new Error(`shapes: ${set} list must not be empty`);
+  return names.map((name) => {
+    const k = classes.indexOf(name);
+    if (k < 0) throw new Error(`shapes: unknown ${set} "${name}" (expected one of ${classes.join(", ")})`);
+    return k;
+  });
+}
+
+/** The checked distribution options with their defaults filled in. */
+function distribution(opts: ShapesDistribution) {
+  const objectScale = opts.objectScale ?? 1;
+  if (!(Number.isFinite(objectScale) && objectScale > 0)) {
+    throw new Error(`shapes: objectScale must be a positive number, got ${objectScale}`);
+  }
+  const maxObjects = opts.maxObjects ?? 3;
+  if (!(Number.isInteger(maxObjects) && maxObjects >= 1 && maxObjects <= 3)) {
+    throw new Error(`shapes: maxObjects must be 1, 2 or 3, got ${maxObjects}`);
+  }
+  return {
+    objectScale,
+    maxObjects,
+    backgrounds: allowedClasses("background", opts.backgrounds),
+    textures: allowedClasses("texture", opts.textures),
+    sizes: allowedClasses("size", opts.sizes),
+    rotate: opts.rotate ?? true,
+  };
+}
+
+/** The non-default distribution options as a short string ("" for the default dataset). */
+export function describeShapesDistribution(opts: ShapesDistribution): string {
+  const parts: string[] = [];
+  if ((opts.objectScale ?? 1) !== 1) parts.push(`objectScale=${opts.objectScale}`);
+  if ((opts.maxObjects ?? 3) !== 3) parts.push(`maxObjects=${opts.maxObjects}`);
+  if (opts.backgrounds) parts.push(`backgrounds=${opts.backgrounds.join("|")}`);
+  if (opts.textures) parts.push(`textures=${opts.textures.join("|")}`);
+  if (opts.sizes) parts.push(`sizes=${opts.sizes.join("|")}`);
+  if (opts.rotate === false) parts.push("upright");
+  return parts.join(", ");
+}
+
 const SS = 4; // supersampling factor per axis at edges
 const SS_TEXTURE = 3; // supersampling factor per axis inside textured objects
 
@@ -212,11 +287,20 @@ export function renderShapes(n: number, seed: number, opts: ShapesOptions = {}):
   if (!Number.isInteger(n) || n < 0) throw new Error(`shapes: n must be a non-negative integer, got ${n}`);
   if (!Number.isInteger(S) || S < 16) throw new Error(`shapes: size must be an integer >= 16, got ${S}`);
   const splitName = opts.split ?? "train";
+  const dist = distribution(opts);
   const scale = S / 32;
   const root = new Rng(seed);
+  const allowed: Record<string, number[]> = {
+    count: Array.from({ length: dist.maxObjects }, (_, i) => i),
+    background: dist.backgrounds,
+    texture: dist.textures,
+    size: dist.sizes,
+  };
   const labels: Record<string, Int32Array> = {};
   for (const [name, classes] of Object.entries(SHAPES_LABEL_SETS)) {
-    labels[name] = balanced(n, classes.length, root.fork(`${splitName}:${name}`));
+    const only = allowed[name] ?? classes.map((_, i) => i);
+    const drawn = balanced(n, only.length, root.fork(`${splitName}:${name}`));
+    labels[name] = only.length === classes.length ? drawn : drawn.map((k) => only[k]);
   }
   const images = new Uint8Array(n * S * S * 3);
   const masks = new Uint8Array(n * S * S);
@@ -227,7 +311,9 @@ export function renderShapes(n: number, seed: number, opts: ShapesOptions = {}):
     const shape = labels.shape[i], colour = labels.colour[i], texture = labels.texture[i];
     const sizeBin = labels.size[i], quadrant = labels.position[i], count = labels.count[i] + 1;
     drawBackground(canvas, S, labels.background[i], rng);
-    const objs = placeObjects(count, sizeBin, quadrant, S, scale, rng);
+    const objs = placeObjects(count, sizeBin, quadrant, S, scale, dist.objectScale, rng);
+    if (!dist.rotate) { for (const o of objs) o.angle = 0; // angles are still drawn: the stream is unchanged
+     }
     const mask = masks.subarray(i * S * S, (i + 1) * S * S);
     objs.forEach((o, j) => {
       o.hue = (colour * 60 + rng.uniform(-HUE_JITTER, HUE_JITTER) + 360) % 360;
@@ -277,9 +363,10 @@ function placeObjects(
   quadrant: number,
   S: number,
   scale: number,
+  objectScale: number,
   rng: Rng,
 ): ShapeObject[] {
-  const [lo, hi] = SIZE_BINS[sizeBin];
+  const lo = SIZE_BINS[sizeBin][0] * objectScale, hi = SIZE_BINS[sizeBin][1] * objectScale;
   const gap = 2.5 * scale, margin = 1.5 * scale, edge = 1 * scale;
   let shrink = 1;
   for (let attempt = 0; attempt < 4000; attempt++) {
@@ -380,8 +467,8 @@ function drawObject(
   }
 }
 
-/** Options of `loadShapes`. */
-export interface LoadShapesOptions {
+/** Options of `loadShapes` (with the distribution options of {@link ShapesDistribution}). */
+export interface LoadShapesOptions extends ShapesDistribution {
   /** Seed (default 0). */
   seed?: number;
   /** Training images (default 10000). */
@@ -398,13 +485,22 @@ export function loadShapes(opts: LoadShapesOptions = {}): Dataset {
     nTrain = opts.nTrain ?? 10000,
     nTest = opts.nTest ?? 2000,
     size = opts.size ?? 32;
+  const dist: ShapesDistribution = {
+    objectScale: opts.objectScale,
+    maxObjects: opts.maxObjects,
+    backgrounds: opts.backgrounds,
+    textures: opts.textures,
+    sizes: opts.sizes,
+    rotate: opts.rotate,
+  };
+  const variant = describeShapesDistribution(dist);
   return {
     name: "shapes",
-    train: renderShapes(nTrain, seed, { size, split: "train" }).split,
-    test: renderShapes(nTest, seed, { size, split: "test" }).split,
+    train: renderShapes(nTrain, seed, { ...dist, size, split: "train" }).split,
+    test: renderShapes(nTest, seed, { ...dist, size, split: "test" }).split,
     labelSets: SHAPES_LABEL_SETS,
     defaultLabel: "shape",
     provenance: `procedural shapes v1 (lib/data/shapes.ts), seed=${seed}, ${size}x${size} RGB, ` +
-      `${nTrain} train / ${nTest} test`,
+      `${nTrain} train / ${nTest} test${variant ? ` (${variant})` : ""}`,
   };
 }

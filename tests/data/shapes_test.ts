@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertGreater, assertLess, assertNotEquals } from "@std/assert";
+import { assert, assertEquals, assertGreater, assertLess, assertNotEquals, assertThrows } from "@std/assert";
 import {
   hsvToRgb,
   HUE_JITTER,
@@ -160,4 +160,83 @@ Deno.test("shapes: loadShapes gives disjoint train/test streams with all label s
   assertEquals(ds.defaultLabel, "shape");
   assertEquals(Object.keys(ds.train.labels).sort(), Object.keys(SHAPES_LABEL_SETS).sort());
   assertNotEquals(ds.train.images.subarray(0, 3072), ds.test.images.subarray(0, 3072));
+});
+
+/** FNV-1a hash of a byte/int array (hex), for golden checks of the generator's output. */
+function fnv(a: ArrayLike<number>): string {
+  let x = 0x811c9dc5;
+  for (let i = 0; i < a.length; i++) {
+    x ^= a[i];
+    x = Math.imul(x, 0x01000193) >>> 0;
+  }
+  return x.toString(16);
+}
+
+Deno.test("shapes options: the defaults (given or omitted) keep the generator's bytes", () => {
+  // Golden hashes of the generator before the distribution options existed.
+  const golden = renderShapes(300, 7);
+  assertEquals(fnv(golden.split.images), "49249b8a");
+  assertEquals(fnv(golden.masks), "3b8fd953");
+  const explicit = renderShapes(300, 7, {
+    objectScale: 1,
+    maxObjects: 3,
+    backgrounds: [...SHAPES_LABEL_SETS.background],
+    textures: [...SHAPES_LABEL_SETS.texture],
+    sizes: [...SHAPES_LABEL_SETS.size],
+    rotate: true,
+  });
+  assertEquals(explicit.split.images, golden.split.images);
+  assertEquals(explicit.split.labels, golden.split.labels);
+  assertEquals(
+    loadShapes({ nTrain: 10, nTest: 5 }).provenance,
+    "procedural shapes v1 (lib/data/shapes.ts), seed=0, 32x32 RGB, 10 train / 5 test",
+  );
+});
+
+Deno.test("shapes options: label subsets are drawn balanced over the listed classes only", () => {
+  const n = 240;
+  const v = renderShapes(n, 3, {
+    maxObjects: 1,
+    backgrounds: ["flat", "noise"],
+    textures: ["solid"],
+    sizes: ["large"],
+  });
+  validateSplit(v.split, SHAPES_LABEL_SETS, "shapes variant");
+  assertEquals(classCounts(v.split.labels.count, 3), [n, 0, 0]);
+  assertEquals(classCounts(v.split.labels.background, 3), [n / 2, 0, n / 2]);
+  assertEquals(classCounts(v.split.labels.texture, 4), [n, 0, 0, 0]);
+  assertEquals(classCounts(v.split.labels.size, 3), [0, 0, n]);
+  // unrestricted label sets stay exactly balanced
+  assertEquals(classCounts(v.split.labels.shape, 8), Array(8).fill(n / 8));
+  for (let i = 0; i < n; i++) {
+    assertEquals(v.objects[i].length, 1);
+    let ids = 0;
+    for (let p = i * S * S; p < (i + 1) * S * S; p++) ids = Math.max(ids, v.masks[p]);
+    assertEquals(ids, 1);
+  }
+});
+
+Deno.test("shapes options: objectScale scales the radii, rotate: false draws upright objects", () => {
+  const v = renderShapes(120, 5, { objectScale: 1.8, maxObjects: 1, rotate: false });
+  v.objects.forEach((objs, i) => {
+    const [lo, hi] = [[3.5, 4.75], [4.75, 6], [6, 7.25]][v.split.labels.size[i]];
+    for (const o of objs) {
+      assert(o.r >= 1.8 * lo - 1e-9 && o.r <= 1.8 * hi + 1e-9, `radius ${o.r} outside the scaled bin`);
+      assertEquals(o.angle, 0);
+      assert(o.x - o.r >= 0 && o.x + o.r <= S && o.y - o.r >= 0 && o.y + o.r <= S);
+    }
+  });
+  // Same seed, same free parameters: only the radii / angles differ, not the label draws.
+  assertEquals(v.split.labels.shape, renderShapes(120, 5, { maxObjects: 1 }).split.labels.shape);
+});
+
+Deno.test("shapes options: invalid options throw one-line errors; loadShapes names the variant", () => {
+  assertThrows(() => renderShapes(4, 0, { maxObjects: 4 }), Error, "maxObjects");
+  assertThrows(() => renderShapes(4, 0, { objectScale: 0 }), Error, "objectScale");
+  assertThrows(() => renderShapes(4, 0, { backgrounds: ["plaid"] }), Error, "unknown background");
+  assertThrows(() => renderShapes(4, 0, { textures: [] }), Error, "texture");
+  assertThrows(() => renderShapes(30, 0, { objectScale: 2 }), Error, "could not place");
+  const ds = loadShapes({ nTrain: 16, nTest: 8, maxObjects: 1, sizes: ["large"], rotate: false });
+  assert(ds.provenance.includes("maxObjects=1") && ds.provenance.includes("upright"), ds.provenance);
+  assertEquals(ds.train.n, 16);
 });

@@ -8,6 +8,7 @@
  */
 import { cached, type CacheOptions, jsonCodec, tensorMapCodec } from "../../cache.ts";
 import { loadDataset } from "../../data/mod.ts";
+import { loadShapes } from "../../data/shapes.ts";
 import { subsetSplit } from "../../data/types.ts";
 import { tf as tfns } from "../../tf.ts";
 import type { Tensor as TfTensor } from "../../tf.ts";
@@ -48,11 +49,16 @@ export interface RunResult {
   transforms?: TransformPrediction[];
 }
 
-/** Load the profile's dataset (shapes is generated from its seed; cifar10 is downloaded on first use). */
+/**
+ * Load the profile's dataset (shapes is generated from its seed, with the profile's generation options;
+ * cifar10 is downloaded on first use).
+ */
 export async function loadSimclrData(cfg: SimclrConfig): Promise<SimclrData> {
   const d = cfg.dataset;
   const ds = d.name === "shapes"
-    ? await loadDataset("shapes", { seed: d.seed, nTrain: d.nTrain, nTest: d.nTest, quiet: true })
+    ? (d.shapes
+      ? loadShapes({ seed: d.seed, nTrain: d.nTrain, nTest: d.nTest, ...d.shapes })
+      : await loadDataset("shapes", { seed: d.seed, nTrain: d.nTrain, nTest: d.nTest, quiet: true }))
     : await loadDataset(d.name, { quiet: true });
   const first = (n: number) => Array.from({ length: n }, (_, i) => i);
   const train = ds.train.n > d.nTrain ? subsetSplit(ds.train, first(d.nTrain)) : ds.train;

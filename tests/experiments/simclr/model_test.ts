@@ -1,0 +1,85 @@
+import { assert, assertEquals, assertNotEquals } from "@std/assert";
+import { tf } from "../../../lib/tf.ts";
+import { Rng } from "../../../lib/rng.ts";
+import { baseRun, type EncoderSpec, simclrConfig } from "../../../lib/experiments/simclr/config.ts";
+import {
+  buildEncoder,
+  buildModel,
+  disposeModel,
+  loadModelWeights,
+  modelVariables,
+} from "../../../lib/experiments/simclr/model.ts";
+import { backend } from "./_helpers.ts";
+
+const BN_SPEC: EncoderSpec = {
+  kind: "cnn3",
+  widths: [4, 6, 8],
+  init: "he-fan-in",
+  centerInput: true,
+  batchNorm: true,
+  headBatchNorm: true,
+};
+
+function images(seed: number, n = 6, size = 16): tf.Tensor4D {
+  const r = new Rng(seed);
+  return tf.tensor4d(Float32Array.from({ length: n * size * size * 3 }, () => r.uniform(0, 1)), [
+    n,
+    size,
+    size,
+    3,
+  ]);
+}
+
+Deno.test("cnn3 with batch norm: shapes, running statistics, eval mode, variable names", async () => {
+  await backend();
+  const enc = buildEncoder(BN_SPEC, new Rng(0));
+  assertEquals(enc.outDim, 8);
+  assert(enc.name.startsWith("cnn3bn"));
+  const names = Object.keys(enc.namedVariables()).sort();
+  assertEquals(names.length, 3 + 3 * 4);
+  assert(names.includes("bn2.runningMean") && names.includes("conv3.weight"));
+  const x = images(1);
+  const mean0 = Array.from(enc.namedVariables()["bn1.runningMean"].dataSync());
+  const train = tf.tidy(() => enc.apply(x, { training: true }).h);
+  assertEquals(train.shape, [6, 8]);
+  assertNotEquals(Array.from(enc.namedVariables()["bn1.runningMean"].dataSync()), mean0);
+  const ev1 = tf.tidy(() => enc.apply(x, { training: false }).h);
+  const ev2 = tf.tidy(() => enc.apply(x, { training: false }).h);
+  assertEquals(Array.from(ev1.dataSync()), Array.from(ev2.dataSync()), "eval mode is deterministic");
+  tf.dispose([x, train, ev1, ev2]);
+  enc.dispose();
+});
+
+Deno.test("buildModel: BN encoder and BN head round-trip through modelVariables / loadModelWeights", async () => {
+  await backend();
+  const cfg = { ...simclrConfig("smoke"), encoder: BN_SPEC };
+  const a = buildModel(cfg, baseRun(cfg, 0), 8), b = buildModel(cfg, baseRun(cfg, 1), 8);
+  assert(Object.keys(modelVariables(a)).some((k) => k.startsWith("head.") && k.includes("runningVar")));
+  const x = images(2);
+  const out = (m: typeof a) =>
+    tf.tidy(() =>
+      Array.from(m.head.apply(m.encoder.apply(x, { training: false }).h, { training: false }).dataSync())
+    );
+  assertNotEquals(out(a), out(b));
+  loadModelWeights(b, modelVariables(a));
+  assertEquals(out(b), out(a));
+  x.dispose();
+  disposeModel(a);
+  disposeModel(b);
+});
+
+Deno.test("buildEncoder: the plain cnn3 spec is unchanged by the optional fields' defaults", async () => {
+  await backend();
+  const x = images(3);
+  const plain = buildEncoder({ kind: "cnn3", widths: [4, 6, 8] }, new Rng(5));
+  const same = buildEncoder(
+    { kind: "cnn3", widths: [4, 6, 8], centerInput: false, batchNorm: false },
+    new Rng(5),
+  );
+  const centred = buildEncoder({ kind: "cnn3", widths: [4, 6, 8], centerInput: true }, new Rng(5));
+  const h = (e: typeof plain) => tf.tidy(() => Array.from(e.apply(x, { training: false }).h.dataSync()));
+  assertEquals(h(same), h(plain));
+  assertNotEquals(h(centred), h(plain));
+  x.dispose();
+  [plain, same, centred].forEach((e) => e.dispose());
+});
