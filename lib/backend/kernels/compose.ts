@@ -4,7 +4,8 @@
  * A kernel function receives `TensorInfo`s (data ids, shapes, dtypes) and the backend; it may call other
  * kernels' functions directly, without going through the engine (no tape, no scopes, no per-op bookkeeping).
  * {@link KernelGraph} does exactly that and remembers every intermediate result, so that
- * {@link composedKernel} can free them all once the kernel's output is known.
+ * {@link composedKernel} can free them all once the kernel's output is known. {@link wasmKernelConfig} turns
+ * a kernel function (composed or not) into the config that registers it on the wasm backend.
  *
  * @module
  */
@@ -136,4 +137,12 @@ export function composedKernel(
       g.dispose();
     }
   };
+}
+
+/** The config that registers `kernelFunc` as the kernel `kernelName` of the wasm backend. */
+export function wasmKernelConfig(
+  kernelName: string,
+  kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[],
+): tf.KernelConfig {
+  return { kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }

@@ -20,14 +20,11 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import { composedKernel, type KernelGraph } from "./compose.ts";
+import { composedKernel, type KernelGraph, wasmKernelConfig } from "./compose.ts";
+import { type Conv2DGradAttrs, conv2dGradInfo } from "./conv2d_grad_info.ts";
 
 /** Attributes tfjs passes to `Conv2DBackpropFilter`. */
-interface FilterGradAttrs {
-  strides: number | [number, number];
-  pad: "valid" | "same" | number | [[number, number], [number, number], [number, number], [number, number]];
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
+interface FilterGradAttrs extends Conv2DGradAttrs {
   filterShape: [number, number, number, number];
 }
 
@@ -44,15 +41,11 @@ export function conv2dFilterGrad(
   dy: tf.TensorInfo,
   attrs: FilterGradAttrs,
 ): tf.TensorInfo {
-  const { strides, pad, dimRoundingMode, filterShape } = attrs;
-  if (attrs.dataFormat === "NCHW") throw new Error("wasm Conv2DBackpropFilter supports NHWC only");
-  const info = tf.backend_util.computeConv2DInfo(
+  const info = conv2dGradInfo(
+    tf.Conv2DBackpropFilter,
     x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
+    attrs.filterShape,
+    attrs,
   );
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
   const { strideHeight: sh, strideWidth: sw } = info;
@@ -318,10 +311,9 @@ export function groupSize(batch: number, target: number): number {
 }
 
 /** The kernel config registered on the wasm backend. */
-export const conv2dBackpropFilterConfig: tf.KernelConfig = {
-  kernelName: tf.Conv2DBackpropFilter,
-  backendName: "wasm",
-  kernelFunc: composedKernel((g, inputs, attrs) =>
+export const conv2dBackpropFilterConfig: tf.KernelConfig = wasmKernelConfig(
+  tf.Conv2DBackpropFilter,
+  composedKernel((g, inputs, attrs) =>
     conv2dFilterGrad(g, inputs.x, inputs.dy, attrs as unknown as FilterGradAttrs)
   ),
-};
+);

@@ -15,14 +15,11 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import { composedKernel, type KernelGraph } from "./compose.ts";
+import { composedKernel, type KernelGraph, wasmKernelConfig } from "./compose.ts";
+import { type Conv2DGradAttrs, conv2dGradInfo } from "./conv2d_grad_info.ts";
 
 /** Attributes tfjs passes to `Conv2DBackpropInput`. */
-interface InputGradAttrs {
-  strides: number | [number, number];
-  pad: "valid" | "same" | number | [[number, number], [number, number], [number, number], [number, number]];
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
+interface InputGradAttrs extends Conv2DGradAttrs {
   inputShape: [number, number, number, number];
 }
 
@@ -108,14 +105,11 @@ export function conv2dInputGrad(
   filter: tf.TensorInfo,
   attrs: InputGradAttrs,
 ): tf.TensorInfo {
-  if (attrs.dataFormat === "NCHW") throw new Error("wasm Conv2DBackpropInput supports NHWC only");
-  const info = tf.backend_util.computeConv2DInfo(
+  const info = conv2dGradInfo(
+    tf.Conv2DBackpropInput,
     attrs.inputShape,
     filter.shape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
+    attrs,
   );
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight: sy, strideWidth: sx } = info;
@@ -202,10 +196,9 @@ function pointwiseInputGrad(
 }
 
 /** The kernel config registered on the wasm backend (replacing tfjs' transposed-convolution kernel). */
-export const conv2dBackpropInputConfig: tf.KernelConfig = {
-  kernelName: tf.Conv2DBackpropInput,
-  backendName: "wasm",
-  kernelFunc: composedKernel((g, inputs, attrs) =>
+export const conv2dBackpropInputConfig: tf.KernelConfig = wasmKernelConfig(
+  tf.Conv2DBackpropInput,
+  composedKernel((g, inputs, attrs) =>
     conv2dInputGrad(g, inputs.dy, inputs.filter, attrs as unknown as InputGradAttrs)
   ),
-};
+);

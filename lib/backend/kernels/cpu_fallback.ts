@@ -7,7 +7,7 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import type { KernelArgs, WasmBackend } from "./compose.ts";
+import { type KernelArgs, type WasmBackend, wasmKernelConfig } from "./compose.ts";
 
 function toCpu(cpu: tf.KernelBackend, from: tf.KernelBackend, t: tf.TensorInfo): tf.TensorInfo {
   const values = from.readSync(t.dataId) as tf.BackendValues;
@@ -45,5 +45,5 @@ export function cpuFallbackConfig(kernelName: string): tf.KernelConfig {
     for (const c of copies) cpu.disposeData(c.dataId);
     return Array.isArray(result) ? moved : moved[0];
   };
-  return { kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+  return wasmKernelConfig(kernelName, kernelFunc);
 }

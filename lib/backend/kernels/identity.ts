@@ -11,7 +11,7 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import type { KernelArgs, WasmBackend } from "./compose.ts";
+import { type KernelArgs, type WasmBackend, wasmKernelConfig } from "./compose.ts";
 
 /** The wasm backend's reference counting (present on `BackendWasm`, not in its public type). */
 interface RefCounted {
@@ -46,15 +46,7 @@ export function cast(args: KernelArgs): tf.TensorInfo {
 }
 
 /** The `Identity` config registered on the wasm backend. */
-export const identityConfig: tf.KernelConfig = {
-  kernelName: tf.Identity,
-  backendName: "wasm",
-  kernelFunc: identity as unknown as tf.KernelFunc,
-};
+export const identityConfig: tf.KernelConfig = wasmKernelConfig(tf.Identity, identity);
 
 /** The `Cast` config registered on the wasm backend. */
-export const castConfig: tf.KernelConfig = {
-  kernelName: tf.Cast,
-  backendName: "wasm",
-  kernelFunc: cast as unknown as tf.KernelFunc,
-};
+export const castConfig: tf.KernelConfig = wasmKernelConfig(tf.Cast, cast);

@@ -9,7 +9,7 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import { composedKernel, type KernelGraph } from "./compose.ts";
+import { composedKernel, type KernelGraph, wasmKernelConfig } from "./compose.ts";
 
 /** Below this many reduced elements the backend's own kernel is as fast. */
 const MIN_ROWS = 4096;
@@ -51,14 +51,6 @@ function reduceLeading(name: "Sum" | "Mean") {
 }
 
 /** `Sum` config for the wasm backend. */
-export const sumConfig: tf.KernelConfig = {
-  kernelName: tf.Sum,
-  backendName: "wasm",
-  kernelFunc: reduceLeading("Sum"),
-};
+export const sumConfig: tf.KernelConfig = wasmKernelConfig(tf.Sum, reduceLeading("Sum"));
 /** `Mean` config for the wasm backend. */
-export const meanConfig: tf.KernelConfig = {
-  kernelName: tf.Mean,
-  backendName: "wasm",
-  kernelFunc: reduceLeading("Mean"),
-};
+export const meanConfig: tf.KernelConfig = wasmKernelConfig(tf.Mean, reduceLeading("Mean"));

@@ -9,7 +9,7 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import type { KernelArgs, WasmBackend } from "./compose.ts";
+import { type KernelArgs, type WasmBackend, wasmKernelConfig } from "./compose.ts";
 
 /** Attributes tfjs passes to `MaxPoolGrad`. */
 interface MaxPoolGradAttrs {
@@ -124,8 +124,4 @@ function pool2x2Grad(
 }
 
 /** The kernel config registered on the wasm backend (replacing the backend's slow `MaxPoolGrad`). */
-export const maxPoolGradConfig: tf.KernelConfig = {
-  kernelName: tf.MaxPoolGrad,
-  backendName: "wasm",
-  kernelFunc: maxPoolGrad as unknown as tf.KernelFunc,
-};
+export const maxPoolGradConfig: tf.KernelConfig = wasmKernelConfig(tf.MaxPoolGrad, maxPoolGrad);

@@ -8,7 +8,7 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import type { KernelArgs, WasmBackend } from "./compose.ts";
+import { type KernelArgs, type WasmBackend, wasmKernelConfig } from "./compose.ts";
 
 /** Attributes tfjs passes to `OneHot`. */
 interface OneHotAttrs {
@@ -35,8 +35,4 @@ export function oneHot(args: KernelArgs): tf.TensorInfo {
 }
 
 /** The kernel config registered on the wasm backend (replacing the backend's `OneHot`). */
-export const oneHotConfig: tf.KernelConfig = {
-  kernelName: tf.OneHot,
-  backendName: "wasm",
-  kernelFunc: oneHot as unknown as tf.KernelFunc,
-};
+export const oneHotConfig: tf.KernelConfig = wasmKernelConfig(tf.OneHot, oneHot);

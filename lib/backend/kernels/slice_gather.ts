@@ -8,7 +8,7 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import type { KernelArgs, WasmBackend } from "./compose.ts";
+import { type KernelArgs, type WasmBackend, wasmKernelConfig } from "./compose.ts";
 
 /** The backend kernels replaced here, set by `registerWasmTrainingKernels` before replacing them. */
 export const originalSliceGather = new Map<string, tf.KernelConfig>();
@@ -110,15 +110,7 @@ export function gatherV2(args: KernelArgs): tf.TensorInfo {
 }
 
 /** The `Slice` config registered on the wasm backend. */
-export const sliceConfig: tf.KernelConfig = {
-  kernelName: tf.Slice,
-  backendName: "wasm",
-  kernelFunc: slice as unknown as tf.KernelFunc,
-};
+export const sliceConfig: tf.KernelConfig = wasmKernelConfig(tf.Slice, slice);
 
 /** The `GatherV2` config registered on the wasm backend. */
-export const gatherV2Config: tf.KernelConfig = {
-  kernelName: tf.GatherV2,
-  backendName: "wasm",
-  kernelFunc: gatherV2 as unknown as tf.KernelFunc,
-};
+export const gatherV2Config: tf.KernelConfig = wasmKernelConfig(tf.GatherV2, gatherV2);

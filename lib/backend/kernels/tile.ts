@@ -9,7 +9,7 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import type { KernelArgs, WasmBackend } from "./compose.ts";
+import { type KernelArgs, type WasmBackend, wasmKernelConfig } from "./compose.ts";
 
 /** Call `f(offset)` for every index of the leading `dims` axes of `extent`, with output `strides`. */
 function forEachPrefix(extent: number[], strides: number[], dims: number, f: (offset: number) => void): void {
@@ -72,8 +72,4 @@ export function tile(args: KernelArgs): tf.TensorInfo {
 }
 
 /** The kernel config registered on the wasm backend (replacing the backend's slow `Tile`). */
-export const tileConfig: tf.KernelConfig = {
-  kernelName: tf.Tile,
-  backendName: "wasm",
-  kernelFunc: tile as unknown as tf.KernelFunc,
-};
+export const tileConfig: tf.KernelConfig = wasmKernelConfig(tf.Tile, tile);

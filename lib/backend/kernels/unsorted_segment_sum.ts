@@ -9,7 +9,7 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import type { KernelArgs, WasmBackend } from "./compose.ts";
+import { type KernelArgs, type WasmBackend, wasmKernelConfig } from "./compose.ts";
 
 /** The kernel function: inputs `{x, segmentIds}`, attrs `{numSegments}`. */
 export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
@@ -40,8 +40,7 @@ export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
 }
 
 /** The kernel config registered on the wasm backend. */
-export const unsortedSegmentSumConfig: tf.KernelConfig = {
-  kernelName: tf.UnsortedSegmentSum,
-  backendName: "wasm",
-  kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc,
-};
+export const unsortedSegmentSumConfig: tf.KernelConfig = wasmKernelConfig(
+  tf.UnsortedSegmentSum,
+  unsortedSegmentSum,
+);

@@ -30,14 +30,38 @@ export function point(x: string, series: string, e: Estimate, k = 100): Point {
   };
 }
 
-/** Grouped bars (one group per x, one bar per series) with 95% CI error bars. */
-export function barsSpec(
+/** Title and axis titles of a {@link barsSpec} or {@link linesSpec} chart. */
+export interface ChartOptions {
+  title: string;
+  x: string;
+  y: string;
+  /** Order of the x categories (default: as they come). */
+  xOrder?: string[];
+}
+
+/**
+ * The skeleton shared by {@link barsSpec} and {@link linesSpec}: `points` as data, x from `Point.x`, colour by
+ * series, and two layers: `mean` drawn with `meanMark` (y titled `opts.y`) and the 95% CI [lo, hi] with
+ * `ciMark`.
+ */
+function seriesSpec(
   points: Point[],
-  opts: { title: string; x: string; y: string; xOrder?: string[] },
+  opts: ChartOptions,
+  chart: {
+    xType: "nominal" | "ordinal";
+    width: number | { step: number };
+    height: number;
+    /** Extra x encodings (after `x`, before `color`), e.g. `xOffset` for grouped bars. */
+    xExtra?: Record<string, unknown>;
+    meanMark: unknown;
+    /** Extra properties of the mean's y encoding (after its title). */
+    meanY?: Record<string, unknown>;
+    ciMark: unknown;
+  },
 ): VegaLiteSpec {
   const x = {
     field: "x",
-    type: "nominal",
+    type: chart.xType,
     title: opts.x,
     sort: opts.xOrder ?? null,
     axis: { labelAngle: 0 },
@@ -45,48 +69,47 @@ export function barsSpec(
   return {
     title: opts.title,
     data: { values: points },
-    width: { step: 18 * Math.max(1, new Set(points.map((p) => p.series)).size) },
-    height: 220,
-    encoding: { x, xOffset: { field: "series" }, color: { field: "series", type: "nominal", title: null } },
+    width: chart.width,
+    height: chart.height,
+    encoding: { x, ...chart.xExtra, color: { field: "series", type: "nominal", title: null } },
     layer: [
-      { mark: "bar", encoding: { y: { field: "mean", type: "quantitative", title: opts.y } } },
       {
-        mark: { type: "rule", color: "black" },
+        mark: chart.meanMark,
+        encoding: { y: { field: "mean", type: "quantitative", title: opts.y, ...chart.meanY } },
+      },
+      {
+        mark: chart.ciMark,
         encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
       },
     ],
   };
 }
 
+/** Grouped bars (one group per x, one bar per series) with 95% CI error bars. */
+export function barsSpec(points: Point[], opts: ChartOptions): VegaLiteSpec {
+  return seriesSpec(points, opts, {
+    xType: "nominal",
+    width: { step: 18 * Math.max(1, new Set(points.map((p) => p.series)).size) },
+    height: 220,
+    xExtra: { xOffset: { field: "series" } },
+    meanMark: "bar",
+    ciMark: { type: "rule", color: "black" },
+  });
+}
+
 /** Lines over an ordered x with 95% CI bands. */
 export function linesSpec(
   points: Point[],
-  opts: { title: string; x: string; y: string; xOrder?: string[]; independentY?: boolean },
+  opts: ChartOptions & { independentY?: boolean },
 ): VegaLiteSpec {
-  const x = {
-    field: "x",
-    type: "ordinal",
-    title: opts.x,
-    sort: opts.xOrder ?? null,
-    axis: { labelAngle: 0 },
-  };
-  return {
-    title: opts.title,
-    data: { values: points },
+  return seriesSpec(points, opts, {
+    xType: "ordinal",
     width: 260,
     height: 200,
-    encoding: { x, color: { field: "series", type: "nominal", title: null } },
-    layer: [
-      {
-        mark: { type: "line", point: true },
-        encoding: { y: { field: "mean", type: "quantitative", title: opts.y, scale: { zero: false } } },
-      },
-      {
-        mark: { type: "errorbar" },
-        encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
-      },
-    ],
-  };
+    meanMark: { type: "line", point: true },
+    meanY: { scale: { zero: false } },
+    ciMark: { type: "errorbar" },
+  });
 }
 
 /** The Figure 5 heatmap: linear accuracy (%) of every pair, first transformation by row, second by column. */
