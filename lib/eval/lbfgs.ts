@@ -9,12 +9,29 @@
  * below `funTol` (off by default), when the line search cannot decrease f (float32 precision reached), or after `maxIter`
  * iterations. Every tensor it makes is disposed, except the returned `x`.
  *
+ * The minimiser is asynchronous: every scalar it needs on the host (dot products, norms, f) is read with
+ * `await t.data()`, never `dataSync()`, because synchronous reads fail on the webgpu backend under Deno.
+ *
  * @module
  */
 import { tf } from "../tf.ts";
 
-/** An objective: value and gradient at x (the gradient has x's shape; the caller of `lbfgs` never owns it). */
-export type ValueAndGrad = (x: tf.Tensor) => { value: number; grad: tf.Tensor };
+/**
+ * What an objective returns at x: f(x), as a number or as a scalar tensor (read asynchronously and disposed by
+ * `lbfgs`), and the gradient, a fresh tensor of x's shape (disposed by `lbfgs`).
+ */
+export interface ValueAndGradResult {
+  /** f(x): a number, or a scalar tensor that `lbfgs` reads with `await value.data()` and then disposes. */
+  value: number | tf.Tensor;
+  /** ∇f(x), x's shape; `lbfgs` owns (and disposes) it. */
+  grad: tf.Tensor;
+}
+
+/**
+ * An objective: value and gradient at x, returned directly or as a promise. Return the value as a tensor rather
+ * than reading it with `dataSync()`, so that the objective also works on backends without synchronous reads.
+ */
+export type ValueAndGrad = (x: tf.Tensor) => ValueAndGradResult | Promise<ValueAndGradResult>;
 
 /** Options of `lbfgs`. */
 export interface LbfgsOptions {
@@ -44,32 +61,60 @@ export interface LbfgsResult {
   reason: "gradTol" | "funTol" | "lineSearch" | "maxIter";
 }
 
-function dot(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.sum(tf.mul(a, b)).dataSync()[0]);
+/** Read a scalar tensor asynchronously and dispose it. */
+async function readScalar(t: tf.Tensor): Promise<number> {
+  try {
+    return (await t.data())[0];
+  } finally {
+    t.dispose();
+  }
 }
 
-function infNorm(a: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(a)).dataSync()[0]);
+function dot(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  return readScalar(tf.tidy(() => tf.sum(tf.mul(a, b))));
+}
+
+function infNorm(a: tf.Tensor): Promise<number> {
+  return readScalar(tf.tidy(() => tf.max(tf.abs(a))));
+}
+
+/** Evaluate the objective; a tensor value is read asynchronously and disposed (the gradient too on failure). */
+async function evaluate(f: ValueAndGrad, x: tf.Tensor): Promise<{ value: number; grad: tf.Tensor }> {
+  const { value, grad } = await f(x);
+  if (typeof value === "number") return { value, grad };
+  try {
+    return { value: await readScalar(value), grad };
+  } catch (e) {
+    grad.dispose();
+    throw e;
+  }
 }
 
 /**
- * Minimise f from x0 (not modified, not disposed).
- * @param f objective returning its value and a fresh gradient tensor (disposed here)
+ * Minimise f from x0 (not modified, not disposed). Asynchronous: reads tensors with `await t.data()` only.
+ * @param f objective returning its value (number or scalar tensor) and a fresh gradient tensor (both disposed
+ *   here)
  */
-export function lbfgs(f: ValueAndGrad, x0: tf.Tensor, opts: LbfgsOptions = {}): LbfgsResult {
+export async function lbfgs(f: ValueAndGrad, x0: tf.Tensor, opts: LbfgsOptions = {}): Promise<LbfgsResult> {
   const maxIter = opts.maxIter ?? 200, gradTol = opts.gradTol ?? 1e-5, funTol = opts.funTol ?? 0;
   const memory = opts.memory ?? 10;
   if (!(Number.isInteger(maxIter) && maxIter >= 0)) throw new Error(`lbfgs: maxIter must be an integer >= 0`);
   if (!(Number.isInteger(memory) && memory >= 1)) throw new Error(`lbfgs: memory must be an integer >= 1`);
   let x = tf.clone(x0);
-  let { value: fx, grad: g } = f(x);
+  let fx: number, g: tf.Tensor;
+  try {
+    ({ value: fx, grad: g } = await evaluate(f, x));
+  } catch (e) {
+    x.dispose();
+    throw e;
+  }
   let evaluations = 1;
   if (!Number.isFinite(fx)) {
     tf.dispose([x, g]);
     throw new Error(`lbfgs: objective is not finite at the starting point (${fx})`);
   }
   const S: tf.Tensor[] = [], Y: tf.Tensor[] = [], rho: number[] = [];
-  let gNorm = infNorm(g);
+  let gNorm = await infNorm(g);
   let iterations = 0;
   let reason: LbfgsResult["reason"] = "maxIter";
   try {
@@ -83,35 +128,39 @@ export function lbfgs(f: ValueAndGrad, x0: tf.Tensor, opts: LbfgsOptions = {}): 
       const alpha: number[] = new Array(S.length);
       let q = tf.clone(g);
       for (let i = S.length - 1; i >= 0; i--) {
-        alpha[i] = rho[i] * dot(S[i], q);
+        alpha[i] = rho[i] * await dot(S[i], q);
         const next = tf.tidy(() => tf.sub(q, tf.mul(alpha[i], Y[i])));
         q.dispose();
         q = next;
       }
       const gamma = S.length > 0
-        ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1])
+        ? await dot(S[S.length - 1], Y[Y.length - 1]) / await dot(Y[Y.length - 1], Y[Y.length - 1])
         : 1;
       let r = tf.mul(q, gamma);
       q.dispose();
       for (let i = 0; i < S.length; i++) {
-        const beta = rho[i] * dot(Y[i], r);
+        const beta = rho[i] * await dot(Y[i], r);
         const next = tf.tidy(() => tf.add(r, tf.mul(alpha[i] - beta, S[i])));
         r.dispose();
         r = next;
       }
       let d = tf.neg(r);
       r.dispose();
-      let slope = dot(g, d);
+      let slope = await dot(g, d);
       if (!(slope < 0)) {
         // Not a descent direction (numerical trouble): forget the history, take steepest descent.
         d.dispose();
         tf.dispose([...S, ...Y]);
         S.length = Y.length = rho.length = 0;
         d = tf.neg(g);
-        slope = -dot(g, g);
+        slope = -(await dot(g, g));
       }
-      const res = lineSearch(d, slope);
-      d.dispose();
+      let res: LbfgsResult | undefined;
+      try {
+        res = await lineSearch(d, slope);
+      } finally {
+        d.dispose();
+      }
       if (res) return res;
     }
     return { x, value: fx, gradInfNorm: gNorm, iterations, evaluations, reason };
@@ -120,23 +169,29 @@ export function lbfgs(f: ValueAndGrad, x0: tf.Tensor, opts: LbfgsOptions = {}): 
   }
 
   /** Backtracking Armijo search along d; returns a result to stop, or undefined to continue. */
-  function lineSearch(d: tf.Tensor, slope: number): LbfgsResult | undefined {
+  async function lineSearch(d: tf.Tensor, slope: number): Promise<LbfgsResult | undefined> {
     let step = S.length === 0 && iterations === 1
-      ? Math.min(1, 1 / tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]))
+      ? Math.min(1, 1 / await readScalar(tf.tidy(() => tf.sum(tf.abs(g)))))
       : 1;
     for (let k = 0; k < 30; k++) {
       const xn = tf.tidy(() => tf.add(x, tf.mul(step, d)));
-      const { value: fn, grad: gn } = f(xn);
+      let fn: number, gn: tf.Tensor;
+      try {
+        ({ value: fn, grad: gn } = await evaluate(f, xn));
+      } catch (e) {
+        xn.dispose();
+        throw e;
+      }
       evaluations++;
       const armijo = fn <= fx + 1e-4 * step * slope;
       // Near the optimum float32 cannot resolve the decrease of f; then accept a step that keeps f within
       // rounding and satisfies the strong-Wolfe curvature condition (approximate Wolfe, Hager & Zhang 2005).
       const approx = !armijo && fn <= fx + 1e-6 * Math.abs(fx) &&
-        Math.abs(dot(gn, d)) <= 0.9 * Math.abs(slope);
+        Math.abs(await dot(gn, d)) <= 0.9 * Math.abs(slope);
       if (Number.isFinite(fn) && (armijo || approx)) {
         const s = tf.sub(xn, x), y = tf.sub(gn, g);
-        const sy = dot(s, y);
-        const scale = Math.sqrt(dot(s, s) * dot(y, y));
+        const [sy, ss, yy] = await Promise.all([dot(s, y), dot(s, s), dot(y, y)]);
+        const scale = Math.sqrt(ss * yy);
         if (sy > 1e-10 * scale) {
           S.push(s);
           Y.push(y);
@@ -153,7 +208,7 @@ export function lbfgs(f: ValueAndGrad, x0: tf.Tensor, opts: LbfgsOptions = {}): 
         x = xn;
         g = gn;
         fx = fn;
-        gNorm = infNorm(g);
+        gNorm = await infNorm(g);
         if (gNorm <= gradTol) {
           return { x, value: fx, gradInfNorm: gNorm, iterations, evaluations, reason: "gradTol" };
         }

@@ -9,6 +9,9 @@
  * 3. refit on the full training set with the best λ (ties: the larger λ), re-standardised on all of it;
  * 4. report test accuracy with a Wilson 95% interval over the test examples.
  *
+ * `linearProbe` is asynchronous (the fits read tensors with `await t.data()`; synchronous reads fail on the
+ * webgpu backend under Deno).
+ *
  * @module
  */
 import { Rng } from "../rng.ts";
@@ -112,12 +115,15 @@ function checkSet(f: FeatureSet, what: string): void {
   }
 }
 
-/** Run the linear-probe protocol (module doc) on frozen train / test features. */
-export function linearProbe(
+/**
+ * Run the linear-probe protocol (module doc) on frozen train / test features. Input errors reject the returned
+ * promise.
+ */
+export async function linearProbe(
   train: FeatureSet,
   test: FeatureSet,
   opts: LinearProbeOptions = {},
-): LinearProbeResult {
+): Promise<LinearProbeResult> {
   checkSet(train, "train");
   checkSet(test, "test");
   if (train.dim !== test.dim) throw new Error(`linearProbe: train dim ${train.dim} != test dim ${test.dim}`);
@@ -152,9 +158,12 @@ export function linearProbe(
     let init: Float32Array | undefined;
     let bestAcc = -1;
     for (const i of order) {
-      const m = fitLogisticRegression(xa, a.n, a.dim, a.labels, numClasses, grid[i], { ...fitOpts, init });
+      const m = await fitLogisticRegression(xa, a.n, a.dim, a.labels, numClasses, grid[i], {
+        ...fitOpts,
+        init,
+      });
       init = m.theta;
-      const acc = accuracyOf(predictLogistic(m, xv, v.n), v.labels);
+      const acc = accuracyOf(await predictLogistic(m, xv, v.n), v.labels);
       validation[i].accuracy = acc;
       if (acc > bestAcc) { // strict: ties keep the larger λ (visited first)
         bestAcc = acc;
@@ -166,9 +175,17 @@ export function linearProbe(
   // 3-4. Refit on all training data; evaluate on test.
   const st = fitStandardizer(train.features, train.n, train.dim);
   const xt = standardize(train.features, train.n, train.dim, st);
-  const model = fitLogisticRegression(xt, train.n, train.dim, train.labels, numClasses, bestL2, fitOpts);
-  const trainAccuracy = accuracyOf(predictLogistic(model, xt, train.n), train.labels);
-  const predictions = predictLogistic(model, standardize(test.features, test.n, test.dim, st), test.n);
+  const model = await fitLogisticRegression(
+    xt,
+    train.n,
+    train.dim,
+    train.labels,
+    numClasses,
+    bestL2,
+    fitOpts,
+  );
+  const trainAccuracy = accuracyOf(await predictLogistic(model, xt, train.n), train.labels);
+  const predictions = await predictLogistic(model, standardize(test.features, test.n, test.dim, st), test.n);
   return {
     accuracy: accuracyCI(predictions, test.labels),
     bestL2,

@@ -10,6 +10,9 @@
  * (the bias is not penalised). This is scikit-learn's `LogisticRegression(C=1/(λ n))` objective divided by n.
  * The gradient is computed in closed form: ∇_W = Xᵀ(P − Y)/n + λW, ∇_b = mean(P − Y).
  *
+ * Fitting and prediction are asynchronous: tensors are read with `await t.data()` only (synchronous reads fail on
+ * the webgpu backend under Deno).
+ *
  * @module
  */
 import { tf } from "../tf.ts";
@@ -101,13 +104,14 @@ function withIntercept(x: Float32Array, n: number, dim: number): tf.Tensor2D {
 }
 
 /**
- * Fit the L2-penalised multinomial logistic regression (objective in the module doc).
+ * Fit the L2-penalised multinomial logistic regression (objective in the module doc). Asynchronous (module doc);
+ * input errors reject the returned promise.
  * @param x row-major features [n, dim] (standardise them first; see `fitStandardizer`)
  * @param labels class indices [n]
  * @param numClasses C >= 2
  * @param l2 λ >= 0
  */
-export function fitLogisticRegression(
+export async function fitLogisticRegression(
   x: Float32Array,
   n: number,
   dim: number,
@@ -115,7 +119,7 @@ export function fitLogisticRegression(
   numClasses: number,
   l2: number,
   opts: FitOptions = {},
-): LogisticModel {
+): Promise<LogisticModel> {
   checkFeatures(x, n, dim, "fitLogisticRegression");
   if (!(Number.isInteger(numClasses) && numClasses >= 2)) {
     throw new Error(`fitLogisticRegression: numClasses must be an integer >= 2, got ${numClasses}`);
@@ -134,6 +138,7 @@ export function fitLogisticRegression(
     tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(labels), "int32"), numClasses), "float32")
   );
   const mask = tf.tidy(() => tf.concat([tf.ones([dim, 1]), tf.zeros([1, 1])], 0)); // no penalty on the bias row
+  // The value stays a scalar tensor: lbfgs reads it asynchronously.
   const objective = (theta: tf.Tensor) => {
     const [value, grad] = tf.tidy(() => {
       const logits = tf.matMul(xa, theta as tf.Tensor2D);
@@ -145,17 +150,19 @@ export function fitLogisticRegression(
       const g = tf.add(tf.div(tf.matMul(xaT, tf.sub(p, y)), n), tf.mul(l2, wm));
       return [v, g];
     });
-    const v = value.dataSync()[0];
-    value.dispose();
-    return { value: v, grad };
+    return { value, grad };
   };
   const theta0 = opts.init ? tf.tensor2d(opts.init, [dim + 1, numClasses]) : tf.zeros([dim + 1, numClasses]);
   try {
-    const res = lbfgs(objective, theta0, opts);
-    const theta = res.x.dataSync() as Float32Array;
-    res.x.dispose();
+    const res = await lbfgs(objective, theta0, opts);
+    let theta: Float32Array;
+    try {
+      theta = Float32Array.from(await res.x.data() as Float32Array);
+    } finally {
+      res.x.dispose();
+    }
     return {
-      theta: Float32Array.from(theta),
+      theta,
       dim,
       numClasses,
       objective: res.value,
@@ -167,12 +174,20 @@ export function fitLogisticRegression(
   }
 }
 
-/** Predicted classes (argmax of the logits) of row-major features [n, dim] under a fitted model. */
-export function predictLogistic(model: LogisticModel, x: Float32Array, n: number): Int32Array {
+/**
+ * Predicted classes (argmax of the logits) of row-major features [n, dim] under a fitted model. Asynchronous
+ * (module doc); input errors reject the returned promise.
+ */
+export async function predictLogistic(model: LogisticModel, x: Float32Array, n: number): Promise<Int32Array> {
   checkFeatures(x, n, model.dim, "predictLogistic");
-  return tf.tidy(() => {
+  const pred = tf.tidy(() => {
     const xa = withIntercept(x, n, model.dim);
     const theta = tf.tensor2d(model.theta, [model.dim + 1, model.numClasses]);
-    return Int32Array.from(tf.argMax(tf.matMul(xa, theta), 1).dataSync());
+    return tf.argMax(tf.matMul(xa, theta), 1);
   });
+  try {
+    return Int32Array.from(await pred.data());
+  } finally {
+    pred.dispose();
+  }
 }

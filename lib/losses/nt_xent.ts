@@ -9,7 +9,8 @@
  *
  * i.e. a (2N − 1)-way softmax cross-entropy per anchor whose candidates are every other embedding.
  * `ntXentStats` adds the diagnostics of SimCLR Table 5: contrastive accuracy (fraction of anchors whose positive
- * has the largest logit among the 2N − 1 candidates) and the mean entropy (nats) of those softmaxes.
+ * has the largest logit among the 2N − 1 candidates) and the mean entropy (nats) of those softmaxes; it is
+ * asynchronous (reads with `await t.data()`: synchronous reads fail on the webgpu backend under Deno).
  *
  * @module
  */
@@ -61,13 +62,17 @@ export function ntXent(
   });
 }
 
-/** NT-Xent loss plus contrastive accuracy and mean softmax entropy (numbers; nothing to dispose). */
-export function ntXentStats(
+/**
+ * NT-Xent loss plus contrastive accuracy and mean softmax entropy (numbers; nothing to dispose). Asynchronous:
+ * reads the three numbers with `await t.data()`; input errors reject the returned promise. `z1` and `z2` are used
+ * before the call returns, so the caller may dispose them without awaiting first.
+ */
+export async function ntXentStats(
   z1: tf.Tensor2D,
   z2: tf.Tensor2D,
   temperature: number,
   opts: NtXentOptions = {},
-): NtXentStats {
+): Promise<NtXentStats> {
   checkPairs(z1, z2, "ntXentStats");
   checkTemperature(temperature, "ntXentStats");
   const out = tf.tidy(() => {
@@ -84,7 +89,10 @@ export function ntXentStats(
     const accuracy = tf.mean(tf.cast(tf.equal(argmax, posIdx), "float32"));
     return tf.stack([loss, accuracy, entropy]);
   });
-  const [loss, accuracy, entropy] = out.dataSync();
-  out.dispose();
-  return { loss, accuracy, entropy };
+  try {
+    const [loss, accuracy, entropy] = await out.data();
+    return { loss, accuracy, entropy };
+  } finally {
+    out.dispose();
+  }
 }

@@ -1,8 +1,9 @@
-import { assert, assertEquals, assertGreater, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertGreater, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { Rng } from "../../lib/rng.ts";
 import { linearProbe, logspace, stratifiedSplit } from "../../lib/eval/linear_probe.ts";
 import type { FeatureSet } from "../../lib/eval/features.ts";
+import { withoutSyncReads } from "../_no_sync_reads.ts";
 
 await initBackend("cpu", { quiet: true });
 
@@ -16,11 +17,11 @@ function blobs(rng: Rng, centers: number[][], perClass: number, noise: number): 
   return { features, n, dim: d, labels };
 }
 
-Deno.test("linearProbe: ~100% on separable synthetic data, with a Wilson CI and a full validation curve", () => {
+Deno.test("linearProbe: ~100% on separable synthetic data, with a Wilson CI and a full validation curve", async () => {
   const rng = new Rng(1);
   const centers = Array.from({ length: 4 }, () => Array.from({ length: 6 }, () => 3 * rng.normal()));
   const train = blobs(rng, centers, 30, 0.3), test = blobs(rng, centers, 25, 0.3);
-  const r = linearProbe(train, test, { l2Grid: [1e-4, 1e-2, 1] });
+  const r = await linearProbe(train, test, { l2Grid: [1e-4, 1e-2, 1] });
   assertEquals(r.accuracy.mean, 1);
   assertEquals(r.accuracy.n, 100);
   assert(r.accuracy.ci95[0] > 0.95 && r.accuracy.ci95[1] === 1);
@@ -29,7 +30,7 @@ Deno.test("linearProbe: ~100% on separable synthetic data, with a Wilson CI and 
   assertEquals(r.trainAccuracy, 1);
 });
 
-Deno.test("linearProbe: noisy overlapping classes select a stronger penalty than separable ones do not need", () => {
+Deno.test("linearProbe: noisy overlapping classes select a stronger penalty than separable ones do not need", async () => {
   const rng = new Rng(2);
   // 40 noise dimensions, 1 informative: overfitting is easy with weak L2.
   const d = 40;
@@ -41,9 +42,18 @@ Deno.test("linearProbe: noisy overlapping classes select a stronger penalty than
     }
     return { features, n, dim: d, labels };
   };
-  const r = linearProbe(mk(60), mk(400), { l2Grid: logspace(-4, 1, 6), seed: 3 });
+  const r = await linearProbe(mk(60), mk(400), { l2Grid: logspace(-4, 1, 6), seed: 3 });
   assertGreater(r.accuracy.mean, 0.7);
   assertGreater(r.bestL2, 1e-4);
+});
+
+Deno.test("linearProbe: never reads tensors synchronously (webgpu under Deno); identical result", async () => {
+  const rng = new Rng(5);
+  const centers = Array.from({ length: 3 }, () => Array.from({ length: 4 }, () => rng.normal()));
+  const train = blobs(rng, centers, 20, 1), test = blobs(rng, centers, 10, 1);
+  const opts = { l2Grid: [1e-3, 1e-1], seed: 1 };
+  const plain = await linearProbe(train, test, opts);
+  assertEquals(await withoutSyncReads(() => linearProbe(train, test, opts)), plain);
 });
 
 Deno.test("stratifiedSplit: per-class fractions, disjoint, covering, seeded", () => {
@@ -55,10 +65,10 @@ Deno.test("stratifiedSplit: per-class fractions, disjoint, covering, seeded", ()
   assertEquals([...a.train, ...a.val].sort((x, y) => x - y), Array.from({ length: 50 }, (_, i) => i));
 });
 
-Deno.test("linearProbe: bad input throws one-line errors", () => {
+Deno.test("linearProbe: bad input rejects with one-line errors", async () => {
   const f: FeatureSet = { features: new Float32Array(12), n: 6, dim: 2, labels: new Int32Array(6) };
-  assertThrows(() => linearProbe(f, { ...f, dim: 3, features: new Float32Array(18) }), Error, "dim");
-  assertThrows(() => linearProbe({ ...f, labels: new Int32Array(5) }, f), Error, "length mismatch");
-  assertThrows(() => linearProbe(f, f, { l2Grid: [] }), Error, "l2Grid");
+  await assertRejects(() => linearProbe(f, { ...f, dim: 3, features: new Float32Array(18) }), Error, "dim");
+  await assertRejects(() => linearProbe({ ...f, labels: new Int32Array(5) }, f), Error, "length mismatch");
+  await assertRejects(() => linearProbe(f, f, { l2Grid: [] }), Error, "l2Grid");
   assertEquals(logspace(-2, 0, 3).map((v) => +v.toPrecision(12)), [0.01, 0.1, 1]);
 });

@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertEquals, assertLess, assertThrows } from "@std/assert";
+import { assertAlmostEquals, assertEquals, assertLess, assertRejects } from "@std/assert";
 import { tf } from "../../lib/tf.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { Rng } from "../../lib/rng.ts";
@@ -8,6 +8,7 @@ import {
   predictLogistic,
   standardize,
 } from "../../lib/eval/logistic_regression.ts";
+import { withoutSyncReads } from "../_no_sync_reads.ts";
 
 await initBackend("cpu", { quiet: true });
 
@@ -45,32 +46,45 @@ function noisyBlobs(rng: Rng, n: number, d: number, C: number, noise: number) {
   return { x, y };
 }
 
-Deno.test("fitLogisticRegression: the optimum has (independently computed) zero gradient", () => {
+Deno.test("fitLogisticRegression: the optimum has (independently computed) zero gradient", async () => {
   const rng = new Rng(1);
   for (const [n, d, C, l2] of [[40, 3, 2, 0.01], [60, 4, 3, 0.1]] as const) {
     const { x, y } = noisyBlobs(rng, n, d, C, 1.5);
-    const m = fitLogisticRegression(x, n, d, y, C, l2, { gradTol: 1e-6 });
+    const m = await fitLogisticRegression(x, n, d, y, C, l2, { gradTol: 1e-6 });
     const g = refGrad(x, n, d, y, C, l2, m.theta);
     assertLess(Math.max(...g.map(Math.abs)), 5e-5);
   }
 });
 
-Deno.test("fitLogisticRegression: intercept-only problem recovers log class frequencies", () => {
+Deno.test("fitLogisticRegression: intercept-only problem recovers log class frequencies", async () => {
   // All features zero: W stays 0 (penalised, no signal) and softmax(b) equals the class frequencies.
   const n = 10, y = Int32Array.from([0, 0, 0, 0, 0, 1, 1, 1, 2, 2]);
-  const m = fitLogisticRegression(new Float32Array(n * 2), n, 2, y, 3, 0.1, { gradTol: 1e-7 });
+  const m = await fitLogisticRegression(new Float32Array(n * 2), n, 2, y, 3, 0.1, { gradTol: 1e-7 });
   const b = Array.from(m.theta.subarray(2 * 3));
   const z = b.reduce((s, v) => s + Math.exp(v), 0);
   [0.5, 0.3, 0.2].forEach((p, c) => assertAlmostEquals(Math.exp(b[c]) / z, p, 1e-5));
   for (let j = 0; j < 6; j++) assertAlmostEquals(m.theta[j], 0, 1e-7);
 });
 
-Deno.test("fitLogisticRegression: separable data is classified perfectly; no tensors leak", () => {
+Deno.test("fitLogisticRegression: separable data is classified perfectly; no tensors leak", async () => {
   const rng = new Rng(2);
   const before = tf.memory().numTensors;
   const { x, y } = noisyBlobs(rng, 90, 5, 3, 0.1);
-  const m = fitLogisticRegression(x, 90, 5, y, 3, 1e-4);
-  assertEquals(predictLogistic(m, x, 90), y);
+  const m = await fitLogisticRegression(x, 90, 5, y, 3, 1e-4);
+  assertEquals(await predictLogistic(m, x, 90), y);
+  assertEquals(tf.memory().numTensors, before);
+});
+
+Deno.test("fit and predict never read tensors synchronously (webgpu under Deno); identical results", async () => {
+  const { x, y } = noisyBlobs(new Rng(5), 60, 4, 3, 1);
+  const plain = await fitLogisticRegression(x, 60, 4, y, 3, 1e-2);
+  const before = tf.memory().numTensors;
+  const [guarded, pred] = await withoutSyncReads(async () => {
+    const m = await fitLogisticRegression(x, 60, 4, y, 3, 1e-2);
+    return [m, await predictLogistic(m, x, 60)] as const;
+  });
+  assertEquals(guarded, plain);
+  assertEquals(pred, await predictLogistic(plain, x, 60));
   assertEquals(tf.memory().numTensors, before);
 });
 
@@ -85,14 +99,16 @@ Deno.test("standardizer: zero mean, unit variance, constant features untouched",
   assertEquals([z[1], z[3], z[5]], [0, 0, 0]);
 });
 
-Deno.test("fitLogisticRegression: bad input throws one-line errors", () => {
+Deno.test("fitLogisticRegression: bad input rejects with one-line errors", async () => {
   const x = new Float32Array(6);
-  assertThrows(() => fitLogisticRegression(x, 3, 2, [0, 1], 2, 0.1), Error, "length mismatch");
-  assertThrows(() => fitLogisticRegression(x, 3, 2, [0, 1, 5], 2, 0.1), Error, "not a class");
-  assertThrows(
+  await assertRejects(() => fitLogisticRegression(x, 3, 2, [0, 1], 2, 0.1), Error, "length mismatch");
+  await assertRejects(() => fitLogisticRegression(x, 3, 2, [0, 1, 5], 2, 0.1), Error, "not a class");
+  await assertRejects(
     () => fitLogisticRegression(Float32Array.from([NaN, 0, 0, 0, 0, 0]), 3, 2, [0, 1, 1], 2, 0.1),
     Error,
     "non-finite",
   );
-  assertThrows(() => fitLogisticRegression(x, 3, 2, [0, 1, 1], 2, -1), Error, "l2");
+  await assertRejects(() => fitLogisticRegression(x, 3, 2, [0, 1, 1], 2, -1), Error, "l2");
+  const m = await fitLogisticRegression(x, 3, 2, [0, 1, 1], 2, 0.1);
+  await assertRejects(() => predictLogistic(m, new Float32Array(5), 3), Error, "features length");
 });

@@ -1,8 +1,12 @@
 /**
  * Evaluation of a trained run on frozen features: the linear probe (`lib/eval/linear_probe.ts`) on h and, for
- * SimCLR runs with a head, on z = g(h); a cosine kNN on h; and the NT-Xent diagnostics of Table 5 (loss,
- * contrastive accuracy, entropy) on held-out test pairs made with the run's own augmentation. For the
- * supervised baseline, the accuracy of its own classifier on the (un-augmented) test images.
+ * SimCLR runs with a head, on z = g(h); a cosine kNN on h (`lib/eval/knn.ts` with majority votes, see
+ * {@link majorityKnnOptions}); and the NT-Xent diagnostics of Table 5 (loss, contrastive accuracy, entropy) on
+ * held-out test pairs made with the run's own augmentation. For the supervised baseline, the accuracy of its own
+ * classifier on the (un-augmented) test images.
+ *
+ * Everything reads tensors asynchronously (`await t.data()`): synchronous reads fail on the webgpu backend
+ * under Deno.
  *
  * @module
  */
@@ -10,6 +14,7 @@ import { tf } from "../../tf.ts";
 import { Rng } from "../../rng.ts";
 import { toBatch } from "../../data/batch.ts";
 import { extractFeatures } from "../../eval/features.ts";
+import { knnClassify, type KnnOptions } from "../../eval/knn.ts";
 import { linearProbe } from "../../eval/linear_probe.ts";
 import { ntXentStats } from "../../losses/nt_xent.ts";
 import { accuracyCI, type Estimate } from "../../stats/confidence.ts";
@@ -18,7 +23,6 @@ import { projectedEncoder, type SimclrModel } from "./model.ts";
 import type { SimclrData } from "./pretrain.ts";
 import { makeViews } from "./views.ts";
 import { diagnosticTemperature } from "./losses.ts";
-import { knnClassify } from "./knn.ts";
 
 /** What one evaluated run measured (plain JSON, cached). */
 export interface EvalResult {
@@ -38,7 +42,7 @@ async function probe(cfg: SimclrConfig, data: SimclrData, encoder: Parameters<ty
   const opts = { labelSet: data.label, batch: { size: cfg.imageSize }, batchSize: 256 };
   const train = await extractFeatures(encoder, data.train, opts);
   const test = await extractFeatures(encoder, data.test, opts);
-  const lp = linearProbe(train, test, {
+  const lp = await linearProbe(train, test, {
     l2Grid: cfg.eval.l2Grid,
     maxIter: cfg.eval.maxIter,
     numClasses: data.numClasses,
@@ -46,13 +50,29 @@ async function probe(cfg: SimclrConfig, data: SimclrData, encoder: Parameters<ty
   return { lp, train, test };
 }
 
-/** NT-Xent diagnostics of a SimCLR model on `batches` held-out test batches of the run's batch size. */
-export function contrastiveDiagnostics(
+/**
+ * Options of `knnClassify` (`lib/eval/knn.ts`) for the kNN on h: the k training rows of highest cosine similarity
+ * s each vote for their class, the class with the most votes wins, and among classes with equal votes the one
+ * whose voters are more similar in total. The library's kNN weighs a vote exp(s/τ); with τ = 4k every weight
+ * lies in [e^(−1/4k), e^(1/4k)], so c + 1 votes always outweigh c votes (by more than 1/2) and the weights only
+ * decide ties, by Σ s. (The lowest-class-index tie rule of τ → ∞ would favour low labels.)
+ * @param k neighbours (capped at the training-set size)
+ * @param numClasses number of classes (default: max training label + 1)
+ */
+export function majorityKnnOptions(k: number, numClasses?: number): KnnOptions {
+  return { k, temperature: 4 * k, numClasses };
+}
+
+/**
+ * NT-Xent diagnostics of a SimCLR model on `cfg.eval.statsBatches` held-out test batches of the run's batch size
+ * (asynchronous: reads with `await t.data()`).
+ */
+export async function contrastiveDiagnostics(
   cfg: SimclrConfig,
   run: RunSpec,
   model: SimclrModel,
   data: SimclrData,
-): { loss: number; accuracy: number; entropy: number; temperature: number } {
+): Promise<{ loss: number; accuracy: number; entropy: number; temperature: number }> {
   const b = Math.min(run.batchSize, data.test.n);
   const temperature = diagnosticTemperature(run.loss);
   const normalize = run.loss.kind === "nt-xent" ? run.loss.normalize : true;
@@ -67,8 +87,7 @@ export function contrastiveDiagnostics(
         model.head.apply(model.encoder.apply(v, { training: false }).h, { training: false });
       return [z(v1), z(v2)];
     });
-    const s = ntXentStats(z1, z2, temperature, { normalize });
-    tf.dispose([z1, z2]);
+    const s = await ntXentStats(z1, z2, temperature, { normalize }).finally(() => tf.dispose([z1, z2]));
     loss += s.loss / nb;
     accuracy += s.accuracy / nb;
     entropy += s.entropy / nb;
@@ -84,7 +103,7 @@ export async function evaluateRun(
   data: SimclrData,
 ): Promise<EvalResult> {
   const { lp, train, test } = await probe(cfg, data, model.encoder);
-  const knn = knnClassify(train, test, cfg.eval.knnK).accuracy;
+  const knn = (await knnClassify(train, test, majorityKnnOptions(cfg.eval.knnK, data.numClasses))).accuracy;
   const linear = { accuracy: lp.accuracy, bestL2: lp.bestL2, predictions: Array.from(lp.predictions) };
   if (run.method === "supervised") {
     const logits = await extractFeatures(projectedEncoder(model), data.test, {
@@ -110,7 +129,7 @@ export async function evaluateRun(
     linear,
     linearZ,
     knn,
-    contrastive: contrastiveDiagnostics(cfg, run, model, data),
+    contrastive: await contrastiveDiagnostics(cfg, run, model, data),
     classifier: null,
   };
 }

@@ -2,10 +2,12 @@ import { assert, assertEquals } from "@std/assert";
 import { tf } from "../../../lib/tf.ts";
 import { Rng } from "../../../lib/rng.ts";
 import type { FeatureSet } from "../../../lib/eval/features.ts";
-import { knnClassify } from "../../../lib/experiments/simclr/knn.ts";
+import { knnClassify } from "../../../lib/eval/knn.ts";
+import { majorityKnnOptions } from "../../../lib/experiments/simclr/evaluate.ts";
 import { mlpProbe } from "../../../lib/experiments/simclr/mlp_probe.ts";
 import { applyTaskTransform, balancedLabels } from "../../../lib/experiments/simclr/transform_prediction.ts";
 import { backend } from "./_helpers.ts";
+import { withoutSyncReads } from "../../_no_sync_reads.ts";
 
 /** Two classes in directions (1, 0) and (0, 1) with small noise; `xor` makes the label non-linear. */
 function blobs(n: number, seed: number, xor = false): FeatureSet {
@@ -19,11 +21,45 @@ function blobs(n: number, seed: number, xor = false): FeatureSet {
   return { features: f, n, dim: 2, labels };
 }
 
-Deno.test("knnClassify: separates two clusters by cosine similarity", async () => {
+const rows = (r: number[][], labels: number[]): FeatureSet => ({
+  features: Float32Array.from(r.flat()),
+  n: r.length,
+  dim: r[0].length,
+  labels: Int32Array.from(labels),
+});
+
+Deno.test("kNN on h (majorityKnnOptions): separates two clusters by cosine similarity", async () => {
   await backend();
-  const r = knnClassify(blobs(100, 1), blobs(50, 2), 5);
+  const r = await knnClassify(blobs(100, 1), blobs(50, 2), majorityKnnOptions(5));
   assert(r.accuracy.mean > 0.95);
   assertEquals(r.predictions.length, 50);
+});
+
+Deno.test("kNN on h (majorityKnnOptions): most votes win, ties go to the more similar class", async () => {
+  await backend();
+  const at = (deg: number) => [Math.cos(deg * Math.PI / 180), Math.sin(deg * Math.PI / 180)];
+  const q = rows([[3, 0]], [0]); // direction 0°; rows are compared by cosine, so the norm does not matter
+  // One class-0 row at 0° (identical direction) against two class-1 rows at 80° and 85°: two votes win.
+  const majority = rows([at(0), at(80), at(85)], [0, 1, 1]);
+  assertEquals(Array.from((await knnClassify(majority, q, majorityKnnOptions(3))).predictions), [1]);
+  // 2–2 ties: the class whose voters are more similar in total wins, whichever its index.
+  const tie1 = rows([at(10), at(20), at(30), at(40)], [1, 0, 1, 0]); // Σcos: class 1 > class 0
+  assertEquals(Array.from((await knnClassify(tie1, q, majorityKnnOptions(4))).predictions), [1]);
+  const tie0 = rows([at(10), at(20), at(30), at(40)], [0, 1, 0, 1]);
+  assertEquals(Array.from((await knnClassify(tie0, q, majorityKnnOptions(4))).predictions), [0]);
+  // k = 200 (the gpu profile): still a count, 101 far votes beat 99 identical-direction ones.
+  const big = rows([...Array(99).fill(at(0)), ...Array(101).fill(at(89))], [
+    ...Array(99).fill(0),
+    ...Array(101).fill(1),
+  ]);
+  assertEquals(Array.from((await knnClassify(big, q, majorityKnnOptions(200))).predictions), [1]);
+});
+
+Deno.test("kNN on h never reads tensors synchronously (webgpu under Deno)", async () => {
+  await backend();
+  const train = blobs(60, 5), test = blobs(20, 6);
+  const plain = await knnClassify(train, test, majorityKnnOptions(5, 2));
+  assertEquals(await withoutSyncReads(() => knnClassify(train, test, majorityKnnOptions(5, 2))), plain);
 });
 
 Deno.test("mlpProbe: learns a non-linear (XOR) labelling a linear model cannot", async () => {
