@@ -33,6 +33,11 @@ export interface CacheOptions {
   dir?: string;
   /** A human-readable label stored in meta.json (e.g. "simclr-encoder"). */
   name?: string;
+  /**
+   * Store the computed value (default true). False when `compute` stores the entry itself, e.g. by handing
+   * the work to a worker that calls {@link cached} with the same config.
+   */
+  store?: boolean;
 }
 
 /** JSON with object keys sorted recursively. Throws on values JSON cannot represent faithfully. */
@@ -220,6 +225,7 @@ export async function cached<T>(
     }
   }
   const value = await compute();
+  if (opts.store === false) return value;
   await Deno.mkdir(`${root}/${hash.slice(0, 2)}`, { recursive: true });
   const tmp = `${final}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   await Deno.mkdir(tmp);

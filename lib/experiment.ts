@@ -9,7 +9,7 @@
  * | ---------------- | -------------------------------------------------------- | -------------------- |
  * | `SSL_PROFILE`    | `smoke` (seconds, CI) · `cpu` (minutes) · `gpu` (full)   | `cpu`                |
  * | `SSL_BACKEND`    | `auto` · `tensorflow` · `webgpu` · `wasm` · `cpu`        | `auto`               |
- * | `SSL_SEEDS`      | number of seeds N → seeds 0..N-1                         | smoke 2, cpu 3, gpu 5 |
+ * | `SSL_SEEDS`      | number of seeds N → seeds 0..N-1                         | smoke 2, cpu 5, gpu 5 |
  * | `SSL_FRESH`      | `1`: ignore cached artifacts from before this run         | off                  |
  * | `SSL_PAPER`      | paper the executor is running (must match the notebook)  | —                    |
  * | `SSL_OUT_DIR`    | where figures/results go (the executor's staging dir)     | `figures/<paper>`    |
@@ -25,7 +25,7 @@ export type Profile = "smoke" | "cpu" | "gpu";
 /** All profiles. */
 export const PROFILES: readonly Profile[] = ["smoke", "cpu", "gpu"];
 /** Seeds per profile when `SSL_SEEDS` is not set. */
-export const DEFAULT_SEED_COUNT: Record<Profile, number> = { smoke: 2, cpu: 3, gpu: 5 };
+export const DEFAULT_SEED_COUNT: Record<Profile, number> = { smoke: 2, cpu: 5, gpu: 5 };
 
 /** The parameters of one notebook run. */
 export interface ExperimentParams {

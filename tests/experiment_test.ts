@@ -12,7 +12,7 @@ Deno.test("experimentParams: defaults for plain Jupyter", () => {
   assertEquals(p, {
     profile: "cpu",
     backend: "auto",
-    seeds: [0, 1, 2],
+    seeds: [0, 1, 2, 3, 4],
     fresh: false,
     paper: "pirl",
     outDir: `${REPO_ROOT}/figures/pirl`,

@@ -24,13 +24,16 @@
  * (only the kernels wasm lacks stay), for before/after numbers.
  * `--without` takes the listed kernels of `lib/backend/wasm_kernels.ts` out (tfjs-backend-wasm's own kernel is
  * put back where there is one; e.g. `--without SslBatchNormTrain` makes batch norm use tfjs' ops), for A/B runs.
- * `--workers N` / `--chunk N` time the split step of `lib/train/split_step.ts` instead (same models, data and
+ * By default, on a machine with several cores, every model is timed twice on wasm: the in-process step (one
+ * thread) and the data-parallel step over one Deno Worker per core (at most 4; `lib/train/parallel`).
+ * `--workers N` / `--chunk N` time only the split step of `lib/train/split_step.ts` instead (same models, data and
  * update): `--workers 0 --chunk N` micro-batches in-process (for memory), `--workers N` trains over N Deno
  * Workers (`lib/train/parallel`, wasm or cpu), each chunking its share by `--chunk`; per-phase times go to stderr
  * and the JSON lines gain `workers` and `chunk`. SimCLR over workers runs one forward per step, keeping the
  * tapes open while worker 0 computes ∂L/∂z; `--embedding-step recompute` times the recomputing variant.
  * `--compare-torch` runs `bench/torch_reference.py` (same models, same line format) with `/usr/bin/python3`
- * and `--threads` (default 2) when python3-torch is installed, and prints tfjs/PyTorch ratios. On a loaded
+ * and `--threads` (default 2) when python3-torch is installed, and prints tfjs/PyTorch ratios (without `--json`,
+ * as the markdown table of the README). On a loaded
  * machine PyTorch with 2 threads can be several times slower than with 1 (its threads spin for a busy core):
  * check `uptime` and compare with `--threads 1` as well.
  *
@@ -63,6 +66,10 @@ export interface BenchResult {
   batch: number;
   imagesPerSec: number;
   msPerStep: number;
+  /** Data-parallel workers (absent: the in-process step on one thread). */
+  workers?: number;
+  /** Micro-batch size of the split step (null: none). */
+  chunk?: number | null;
 }
 
 /** Parsed command line. */
@@ -398,7 +405,7 @@ async function main(): Promise<void> {
     console.error("bench: skipping the cpu backend (pure JS; ask with --backend cpu)");
   }
   const results: BenchResult[] = [];
-  const split = parseSplitArgs(Deno.args);
+  const explicitSplit = parseSplitArgs(Deno.args);
   for (const backend of backends) {
     await initBackend(backend, { quiet: args.json });
     const name = backendInfo()!.name;
@@ -415,44 +422,16 @@ async function main(): Promise<void> {
         if (!restoreOriginalWasmKernel(k)) tf.unregisterKernel(k, "wasm");
       }
     }
-    for (const model of args.models) {
-      let ms: number;
-      try {
-        ms = split
-          ? await benchSplit(model, args.batch, args.steps, args.warmup, split, name, args.json)
-          : await benchModel(model, args.batch, args.steps, args.warmup);
-      } catch (e) {
-        // e.g. the 4 GiB wasm32 heap is exhausted; the backend's heap is unusable afterwards
-        const error = (e as Error).message.split("\n")[0];
-        if (args.json) console.log(JSON.stringify({ model, backend: name, batch: args.batch, error }));
-        else console.log(`${model.padEnd(20)} ${name.padEnd(8)} failed: ${error}`);
-        break;
-      }
-      const r: BenchResult = {
-        model,
-        backend: name,
-        batch: args.batch,
-        imagesPerSec: Math.round(args.batch / ms * 1000 * 10) / 10,
-        msPerStep: Math.round(ms * 10) / 10,
-      };
-      if (split) Object.assign(r, { workers: split.workers, chunk: split.chunk ?? null });
-      results.push(r);
-      if (args.json) console.log(JSON.stringify(r));
-      else {console.log(
-          `${model.padEnd(20)} ${name.padEnd(8)} ${r.imagesPerSec.toFixed(1).padStart(8)} images/s  ${
-            r.msPerStep.toFixed(0).padStart(6)
-          } ms/step`,
-        );}
-      if (args.profile) console.error(await profileModel(model, args.batch));
-      if (args.memory) {
-        const m = memoryOfStep(model, args.batch);
-        if (m) {
-          console.error(
-            `memory ${model}: peak ${
-              m.peakMiB.toFixed(0)
-            } MiB of tensors allocated during a step, wasm heap ${m.heapMiB.toFixed(0)} MiB`,
-          );
-        }
+    // the default on a multi-core machine: the in-process step and the data-parallel step over one worker per core
+    const cores = navigator.hardwareConcurrency || 1;
+    const variants: (SplitArgs | null)[] = explicitSplit
+      ? [explicitSplit]
+      : [null, ...((name === "wasm" && cores > 1) ? [{ workers: Math.min(cores, 4) }] : [])];
+    for (const split of variants) {
+      for (const model of args.models) {
+        const r = await benchOne(model, name, split, args);
+        if (!r) break;
+        results.push(r);
       }
     }
   }
@@ -462,20 +441,95 @@ async function main(): Promise<void> {
       console.error(`compare-torch: ${torch}`);
       return;
     }
+    const rows: string[][] = [];
     for (const t of torch) {
       const mine = results.filter((r) => r.model === t.model);
       if (args.json) console.log(JSON.stringify({ ...t, backend: "torch-cpu", batch: args.batch }));
+      rows.push([t.model, `PyTorch CPU (${args.threads} threads)`, String(t.imagesPerSec), "1"]);
       for (const r of mine) {
         const ratio = r.imagesPerSec / t.imagesPerSec;
-        const line = `${
-          t.model.padEnd(20)
-        } ${r.backend} ${r.imagesPerSec} vs torch ${t.imagesPerSec} images/s: ${ratio.toFixed(2)}x`;
+        const how = r.workers ? `${r.backend}, ${r.workers} workers` : `${r.backend}, 1 thread`;
+        rows.push([t.model, how, String(r.imagesPerSec), ratio.toFixed(2)]);
         if (args.json) {
-          console.log(JSON.stringify({ model: t.model, backend: r.backend, ratioToTorch: ratio }));
-        } else console.log(line);
+          console.log(JSON.stringify({
+            model: t.model,
+            backend: r.backend,
+            ...(r.workers ? { workers: r.workers } : {}),
+            ratioToTorch: Math.round(ratio * 1000) / 1000,
+          }));
+        }
       }
+    }
+    if (!args.json) {
+      console.log(`\nbatch ${args.batch}, 32×32×3, Adam; ratio = images/s ÷ PyTorch's\n`);
+      console.log(markdownTable(["model", "backend", "images/s", "ratio to PyTorch"], rows));
     }
   }
 }
 
-if (import.meta.main) await main();
+/** A markdown table (the README's speed table is pasted from it). */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+type SplitArgs = { workers: number; chunk?: number; embeddingStep?: "single-pass" | "recompute" };
+
+/** Time one model on one backend (in-process, or split over workers); null when it fails (printed). */
+async function benchOne(
+  model: BenchModel,
+  name: BackendName,
+  split: SplitArgs | null,
+  args: Args,
+): Promise<(BenchResult) | null> {
+  let ms: number;
+  try {
+    ms = split
+      ? await benchSplit(model, args.batch, args.steps, args.warmup, split, name, args.json)
+      : await benchModel(model, args.batch, args.steps, args.warmup);
+  } catch (e) {
+    // e.g. the 4 GiB wasm32 heap is exhausted; the backend's heap is unusable afterwards
+    const error = (e as Error).message.split("\n")[0];
+    if (args.json) console.log(JSON.stringify({ model, backend: name, batch: args.batch, error }));
+    else console.log(`${model.padEnd(20)} ${name.padEnd(8)} failed: ${error}`);
+    return null;
+  }
+  const r: BenchResult = {
+    model,
+    backend: name,
+    batch: args.batch,
+    imagesPerSec: Math.round(args.batch / ms * 1000 * 10) / 10,
+    msPerStep: Math.round(ms * 10) / 10,
+  };
+  if (split) Object.assign(r, { workers: split.workers, chunk: split.chunk ?? null });
+  if (args.json) console.log(JSON.stringify(r));
+  else {
+    const how = split ? `${split.workers} workers` : "1 thread";
+    console.log(
+      `${model.padEnd(20)} ${name.padEnd(8)} ${how.padEnd(10)} ${
+        r.imagesPerSec.toFixed(1).padStart(8)
+      } images/s  ${r.msPerStep.toFixed(0).padStart(6)} ms/step`,
+    );
+  }
+  if (args.profile) console.error(await profileModel(model, args.batch));
+  if (args.memory) {
+    const m = memoryOfStep(model, args.batch);
+    if (m) {
+      console.error(
+        `memory ${model}: peak ${m.peakMiB.toFixed(0)} MiB of tensors allocated during a step, wasm heap ${
+          m.heapMiB.toFixed(0)
+        } MiB`,
+      );
+    }
+  }
+  return r;
+}
+
+if (import.meta.main) {
+  try {
+    await main();
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message.split("\n")[0]}`);
+    Deno.exit(1);
+  }
+}

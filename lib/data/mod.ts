@@ -29,7 +29,7 @@ import { loadCifar } from "./cifar.ts";
 import { loadFolder } from "./folder.ts";
 import { loadFashionMnist, loadMnist } from "./mnist.ts";
 import { reshapeSplit } from "./reshape.ts";
-import { loadShapes } from "./shapes.ts";
+import { describeShapesDistribution, loadShapes, type ShapesDistribution } from "./shapes.ts";
 import { loadStl10 } from "./stl10.ts";
 import type { Dataset, DatasetName } from "./types.ts";
 import { validateSplit } from "./types.ts";
@@ -66,6 +66,8 @@ export interface LoadOptions {
   nTrain?: number;
   /** shapes: number of test images (default 2000). */
   nTest?: number;
+  /** shapes: what to draw (object scale, counts, backgrounds, textures, sizes, rotation; default everything). */
+  shapes?: ShapesDistribution;
   /** mnist, folder: fraction of each class held out for test (defaults 1/6 and 0.2). */
   testFraction?: number;
   /** folder: the root directory (required). */
@@ -80,6 +82,13 @@ export interface LoadOptions {
   cache?: boolean;
   /** No progress output. */
   quiet?: boolean;
+}
+
+/** A short file-name-safe tag of a description (8 hex digits of FNV-1a). */
+function configTag(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /** Load a dataset by name (see the module doc). */
@@ -111,11 +120,14 @@ export async function loadDataset(name: DatasetName, opts: LoadOptions = {}): Pr
       break;
     case "shapes": {
       const seed = opts.seed ?? 0, nTrain = opts.nTrain ?? 10000, nTest = opts.nTest ?? 2000;
-      const make = () => Promise.resolve(loadShapes({ seed, nTrain, nTest }));
+      const dist = opts.shapes ?? {};
+      const make = () => Promise.resolve(loadShapes({ seed, nTrain, nTest, ...dist }));
+      const variant = describeShapesDistribution(dist);
+      const tag = variant ? `-${configTag(variant)}` : "";
       ds = nTrain + nTest > 20000
         ? await cached(
-          `shapes-v1-seed${seed}-${nTrain}-${nTest}.ssl-ds`,
-          `shapes v1 ${seed} ${nTrain} ${nTest}`,
+          `shapes-v1-seed${seed}-${nTrain}-${nTest}${tag}.ssl-ds`,
+          `shapes v1 ${seed} ${nTrain} ${nTest} ${variant}`,
           make,
         )
         : await make();

@@ -1,6 +1,7 @@
-import { assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertRejects } from "@std/assert";
 import { DATASET_NAMES, loadDataset } from "../../lib/data/mod.ts";
 import type { DatasetName } from "../../lib/data/mod.ts";
+import { loadShapes } from "../../lib/data/shapes.ts";
 
 Deno.test("registry: names, unknown names and missing folder root", async () => {
   assertEquals([...DATASET_NAMES].sort(), [
@@ -44,4 +45,14 @@ Deno.test("registry: shapes with sizes and seed", async () => {
   assertEquals([ds.train.n, ds.test.n, ds.defaultLabel], [30, 10, "shape"]);
   const small = await loadDataset("shapes", { nTrain: 8, nTest: 8, size: 16, cache: false });
   assertEquals(small.train.height, 16);
+});
+
+Deno.test("registry: shapes generation options are forwarded (and equal loadShapes')", async () => {
+  const shapes = { maxObjects: 1, backgrounds: ["flat"], rotate: false };
+  const ds = await loadDataset("shapes", { nTrain: 12, nTest: 4, seed: 1, shapes, cache: false });
+  assert(ds.train.labels["count"].every((c) => c === 0), "one object per image");
+  const direct = loadShapes({ seed: 1, nTrain: 12, nTest: 4, ...shapes });
+  assertEquals(ds.train.images, direct.train.images);
+  const plain = await loadDataset("shapes", { nTrain: 12, nTest: 4, seed: 1, cache: false });
+  assert(plain.train.images.some((v, i) => v !== ds.train.images[i]));
 });

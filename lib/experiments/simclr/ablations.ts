@@ -34,6 +34,21 @@ export function overSeeds(runs: RunResult[], metric: (r: RunResult) => number): 
   return meanCI(runs.map(metric));
 }
 
+/**
+ * `f` over `items`, in order: all at once when the context has a worker pool (the pool queues the runs and
+ * trains as many side by side as it has workers), else one after the other in this thread.
+ */
+export async function mapRuns<T, R>(
+  ctx: SimclrContext,
+  items: readonly T[],
+  f: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  if (ctx.pool) return await Promise.all(items.map(f));
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i++) out.push(await f(items[i], i));
+  return out;
+}
+
 /** Run one configuration over the given seeds. */
 export async function runConfig(
   ctx: SimclrContext,
@@ -42,8 +57,7 @@ export async function runConfig(
   seeds: number[] = seedList(ctx),
   opts: { transforms?: boolean } = {},
 ): Promise<ConfigResult> {
-  const runs: RunResult[] = [];
-  for (const s of seeds) runs.push(await runSimclr(ctx, make(s), opts));
+  const runs = await mapRuns(ctx, seeds, (s) => runSimclr(ctx, make(s), opts));
   return {
     name,
     runs,
@@ -105,23 +119,20 @@ export async function augmentationGrid(ctx: SimclrContext): Promise<GridResult> 
   const labels = data.test.labels[data.label];
   const make = (tested: TransformName[]) => (seed: number) =>
     baseRun(cfg, seed, { aug: { kind: "pair", tested } });
-  const cells: GridCell[] = [];
-  for (const row of ts) {
-    for (const col of ts) {
-      const tested = cellTransforms(row, col);
-      const result = await runConfig(ctx, tested.join("+"), make(tested), [0]);
-      const single = bootstrapAccuracy(result.runs[0].eval.linear.predictions, labels);
-      cells.push({ row, col, tested, single, result });
-    }
-  }
+  const pairs = ts.flatMap((row) => ts.map((col) => ({ row, col })));
+  const cells: GridCell[] = await mapRuns(ctx, pairs, async ({ row, col }) => {
+    const tested = cellTransforms(row, col);
+    const result = await runConfig(ctx, tested.join("+"), make(tested), [0]);
+    const single = bootstrapAccuracy(result.runs[0].eval.linear.predictions, labels);
+    return { row, col, tested, single, result };
+  });
   const isCropColour = (c: GridCell) => c.row === "crop" && c.col === "color";
   const best = cells.filter((c) => c.row !== c.col && !isCropColour(c))
     .sort((a, b) => b.single.mean - a.single.mean).slice(0, cfg.grid.topCells);
-  for (const c of cells) {
-    if (c.row === c.col || isCropColour(c) || best.includes(c)) {
-      c.result = await runConfig(ctx, c.tested.join("+"), make(c.tested));
-    }
-  }
+  const again = cells.filter((c) => c.row === c.col || isCropColour(c) || best.includes(c));
+  await mapRuns(ctx, again, async (c) => {
+    c.result = await runConfig(ctx, c.tested.join("+"), make(c.tested));
+  });
   return { transforms: ts, cells };
 }
 
@@ -154,22 +165,20 @@ export async function colourStrength(ctx: SimclrContext): Promise<StrengthResult
       column: `${fraction(cfg.strengths[cfg.strengths.length - 1])}(+Blur)`,
     },
   ];
-  const out: StrengthResult[] = [];
-  for (const c of cols) {
+  return await mapRuns(ctx, cols, async (c): Promise<StrengthResult> => {
     const aug = { kind: "simclr" as const, strength: c.strength, blur: c.blur };
-    const simclr = await runConfig(ctx, `SimCLR ${c.column}`, (seed) => baseRun(cfg, seed, { aug }));
-    const sup = await runConfig(
-      ctx,
-      `supervised ${c.column}`,
-      (seed) => baseRun(cfg, seed, { aug, method: "supervised" }),
-    );
-    out.push({
+    const [simclr, sup] = await mapRuns(ctx, ["simclr", "supervised"] as const, (method) =>
+      runConfig(
+        ctx,
+        `${method === "simclr" ? "SimCLR" : "supervised"} ${c.column}`,
+        (seed) => baseRun(cfg, seed, { aug, method }),
+      ));
+    return {
       ...c,
       simclr,
       supervised: { ...sup, classifier: overSeeds(sup.runs, (r) => r.eval.classifier?.mean ?? NaN) },
-    });
-  }
-  return out;
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -192,23 +201,21 @@ export async function temperatureL2(ctx: SimclrContext): Promise<TemperatureResu
     ...cfg.temperatures.l2.map((tau) => ({ l2: true, tau })),
     ...cfg.temperatures.noL2.map((tau) => ({ l2: false, tau })),
   ];
-  const out: TemperatureResult[] = [];
-  for (const { l2, tau } of rows) {
+  return await mapRuns(ctx, rows, async ({ l2, tau }): Promise<TemperatureResult> => {
     const loss: LossSpec = { kind: "nt-xent", temperature: tau, normalize: l2 };
     const result = await runConfig(
       ctx,
       `τ=${tau}${l2 ? "" : " no-l2"}`,
       (seed) => baseRun(cfg, seed, { loss }),
     );
-    out.push({
+    return {
       l2,
       tau,
       result,
       entropy: overSeeds(result.runs, (r) => r.eval.contrastive?.entropy ?? NaN),
       contrastiveAccuracy: overSeeds(result.runs, (r) => r.eval.contrastive?.accuracy ?? NaN),
-    });
-  }
-  return out;
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -224,15 +231,13 @@ export interface HeadResult {
 
 /** Run Figure 8: non-linear, linear and no projection head. */
 export async function projectionHead(ctx: SimclrContext): Promise<HeadResult[]> {
-  const out: HeadResult[] = [];
-  for (const head of ["mlp", "linear", "none"] as const) {
+  return await mapRuns(ctx, ["mlp", "linear", "none"] as const, async (head): Promise<HeadResult> => {
     const result = await runConfig(ctx, head, (seed) => baseRun(ctx.cfg, seed, { head }));
     const linearZ = head === "none"
       ? result.linear
       : overSeeds(result.runs, (r) => r.eval.linearZ?.accuracy.mean ?? NaN);
-    out.push({ head, result, linearZ });
-  }
-  return out;
+    return { head, result, linearZ };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -283,11 +288,11 @@ export function tableFourLosses(ctx: SimclrContext): { name: string; loss: LossS
 
 /** Run Table 4. */
 export async function lossFunctions(ctx: SimclrContext): Promise<ConfigResult[]> {
-  const out: ConfigResult[] = [];
-  for (const { name, loss } of tableFourLosses(ctx)) {
-    out.push(await runConfig(ctx, name, (seed) => baseRun(ctx.cfg, seed, { loss })));
-  }
-  return out;
+  return await mapRuns(
+    ctx,
+    tableFourLosses(ctx),
+    ({ name, loss }) => runConfig(ctx, name, (seed) => baseRun(ctx.cfg, seed, { loss })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -302,16 +307,15 @@ export interface BatchEpochResult {
 
 /** Run Figure 9: every batch size for every epoch budget. */
 export async function batchEpochs(ctx: SimclrContext): Promise<BatchEpochResult[]> {
-  const out: BatchEpochResult[] = [];
-  for (const epochs of ctx.cfg.epochs) {
-    for (const batchSize of ctx.cfg.batchSizes) {
-      const result = await runConfig(
-        ctx,
-        `B=${batchSize}, ${epochs} ep`,
-        (seed) => baseRun(ctx.cfg, seed, { batchSize, epochs }),
-      );
-      out.push({ batchSize, epochs, result });
-    }
-  }
-  return out;
+  const cells = ctx.cfg.epochs.flatMap((epochs) =>
+    ctx.cfg.batchSizes.map((batchSize) => ({ epochs, batchSize }))
+  );
+  return await mapRuns(ctx, cells, async ({ batchSize, epochs }): Promise<BatchEpochResult> => {
+    const result = await runConfig(
+      ctx,
+      `B=${batchSize}, ${epochs} ep`,
+      (seed) => baseRun(ctx.cfg, seed, { batchSize, epochs }),
+    );
+    return { batchSize, epochs, result };
+  });
 }

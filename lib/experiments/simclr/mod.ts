@@ -10,7 +10,6 @@ export * from "./views.ts";
 export * from "./losses.ts";
 export * from "./model.ts";
 export * from "./pretrain.ts";
-export * from "./knn.ts";
 export * from "./mlp_probe.ts";
 export * from "./evaluate.ts";
 export * from "./transform_prediction.ts";

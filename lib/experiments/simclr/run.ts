@@ -8,7 +8,6 @@
  */
 import { cached, type CacheOptions, jsonCodec, tensorMapCodec } from "../../cache.ts";
 import { loadDataset } from "../../data/mod.ts";
-import { loadShapes } from "../../data/shapes.ts";
 import { subsetSplit } from "../../data/types.ts";
 import { tf as tfns } from "../../tf.ts";
 import type { Tensor as TfTensor } from "../../tf.ts";
@@ -17,9 +16,11 @@ import { buildModel, disposeModel, loadModelWeights, modelVariables, type Simclr
 import { pretrain, type SimclrData } from "./pretrain.ts";
 import { type EvalResult, evaluateRun } from "./evaluate.ts";
 import { type TransformPrediction, transformPrediction } from "./transform_prediction.ts";
+import type { BackendName } from "../../backend/mod.ts";
+import { defaultWorkerCount, WorkerPool } from "../../worker_pool.ts";
 
 /** Bump when training or evaluation code changes what a cached entry would contain. */
-export const SIMCLR_CACHE_VERSION = 1;
+export const SIMCLR_CACHE_VERSION = 2;
 
 /** The data and settings shared by the runs of one notebook. */
 export interface SimclrContext {
@@ -29,6 +30,43 @@ export interface SimclrContext {
   cache?: CacheOptions;
   /** One line per finished run (default: stderr). Set to null for silence. */
   log?: ((line: string) => void) | null;
+  /**
+   * Workers that train runs side by side ({@link startSimclrPool}); without one, runs train one after the
+   * other in this thread. Results are the same either way (every run is seeded).
+   */
+  pool?: SimclrPool | null;
+}
+
+/** What every worker of a {@link SimclrPool} is set up with. */
+export interface SimclrWorkerInit {
+  cfg: SimclrConfig;
+  backend: BackendName;
+  cache?: CacheOptions;
+}
+
+/** One job of a {@link SimclrPool}: train (or load) and evaluate a run. */
+export interface SimclrJob {
+  run: RunSpec;
+  transforms: boolean;
+}
+
+/** Workers that train and evaluate SimCLR runs (`./run_worker.ts`). */
+export type SimclrPool = WorkerPool<SimclrWorkerInit, SimclrJob, RunResult>;
+
+/**
+ * Start workers that train runs of `cfg` side by side, one per core by default (`SSL_WORKERS` overrides), or
+ * return null when that would not help: one worker, or a backend that is not a CPU backend (a GPU is shared,
+ * and tfjs-node already uses every core). Close the pool when done (`pool.close()`).
+ */
+export function startSimclrPool(
+  cfg: SimclrConfig,
+  backend: BackendName,
+  opts: { workers?: number; cache?: CacheOptions } = {},
+): SimclrPool | null {
+  const workers = opts.workers ?? defaultWorkerCount();
+  if (workers < 2 || (backend !== "wasm" && backend !== "cpu")) return null;
+  const init: SimclrWorkerInit = { cfg, backend, ...(opts.cache ? { cache: opts.cache } : {}) };
+  return new WorkerPool(new URL("./run_worker.ts", import.meta.url), init, workers);
 }
 
 /** What a run measured. */
@@ -56,9 +94,13 @@ export interface RunResult {
 export async function loadSimclrData(cfg: SimclrConfig): Promise<SimclrData> {
   const d = cfg.dataset;
   const ds = d.name === "shapes"
-    ? (d.shapes
-      ? loadShapes({ seed: d.seed, nTrain: d.nTrain, nTest: d.nTest, ...d.shapes })
-      : await loadDataset("shapes", { seed: d.seed, nTrain: d.nTrain, nTest: d.nTest, quiet: true }))
+    ? await loadDataset("shapes", {
+      seed: d.seed,
+      nTrain: d.nTrain,
+      nTest: d.nTest,
+      shapes: d.shapes,
+      quiet: true,
+    })
     : await loadDataset(d.name, { quiet: true });
   const first = (n: number) => Array.from({ length: n }, (_, i) => i);
   const train = ds.train.n > d.nTrain ? subsetSplit(ds.train, first(d.nTrain)) : ds.train;
@@ -105,8 +147,8 @@ export async function trainedModel(
   );
   const model = buildModel(cfg, run, data.numClasses);
   loadModelWeights(model, stored);
-  const losses = Array.from(stored["_losses"].dataSync()).filter(Number.isFinite);
-  const info = stored["_info"].dataSync();
+  const losses = Array.from(await stored["_losses"].data()).filter(Number.isFinite);
+  const info = await stored["_info"].data();
   tfns.dispose(Object.values(stored));
   return { model, losses, status: info[1] === 1 ? "done" : "non-finite", seconds: info[2] };
 }
@@ -144,6 +186,21 @@ export async function runSimclr(
   };
   const t0 = performance.now();
   let trained = false;
+  const pool = ctx.pool;
+  if (pool) {
+    // the worker stores the entry itself; here only look it up
+    const result = await cached(
+      key,
+      () => {
+        trained = true;
+        return pool.run({ run, transforms: opts.transforms ?? false });
+      },
+      jsonCodec<RunResult>(),
+      { name: "simclr-eval", ...ctx.cache, store: false },
+    );
+    logRun(ctx, result, trained, t0);
+    return result;
+  }
   const result = await cached(
     key,
     async (): Promise<RunResult> => {
@@ -179,6 +236,11 @@ export async function runSimclr(
     jsonCodec<RunResult>(),
     { name: "simclr-eval", ...ctx.cache },
   );
+  logRun(ctx, result, trained, t0);
+  return result;
+}
+
+function logRun(ctx: SimclrContext, result: RunResult, trained: boolean, t0: number): void {
   const log = ctx.log === undefined ? (l: string) => console.error(l) : ctx.log;
   if (log && trained) {
     log(
@@ -186,5 +248,4 @@ export async function runSimclr(
         `(${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );
   }
-  return result;
 }

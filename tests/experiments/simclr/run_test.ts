@@ -1,7 +1,13 @@
 import { assert, assertEquals } from "@std/assert";
 import { tf } from "../../../lib/tf.ts";
 import { baseRun } from "../../../lib/experiments/simclr/config.ts";
-import { runSimclr, trainedModel } from "../../../lib/experiments/simclr/run.ts";
+import {
+  type RunResult,
+  runSimclr,
+  startSimclrPool,
+  trainedModel,
+} from "../../../lib/experiments/simclr/run.ts";
+import { mapRuns } from "../../../lib/experiments/simclr/ablations.ts";
 import { disposeModel } from "../../../lib/experiments/simclr/model.ts";
 import { tiny } from "./_helpers.ts";
 
@@ -38,4 +44,36 @@ Deno.test("runSimclr: a supervised run reports its own classifier's accuracy", a
   assert(r.eval.classifier !== null && r.eval.classifier.n === data.test.n);
   assertEquals(r.eval.contrastive, null);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("runSimclr: runs trained by a worker pool equal the same runs trained in this thread", async () => {
+  const { cfg, data } = await tiny();
+  const [dirA, dirB] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  const pool = startSimclrPool(cfg, "wasm", { workers: 2, cache: { dir: dirB, fresh: false } });
+  assert(pool !== null);
+  try {
+    const runs = [baseRun(cfg, 0), baseRun(cfg, 1, { method: "supervised" })];
+    const local = { cfg, data, cache: { dir: dirA, fresh: false }, log: null };
+    const pooled = { cfg, data, cache: { dir: dirB, fresh: false }, log: null, pool };
+    const viaPool = await mapRuns(pooled, runs, (r) => runSimclr(pooled, r));
+    const here = await mapRuns(local, runs, (r) => runSimclr(local, r));
+    // everything but the wall-clock training time
+    const timeless = (r: RunResult) => ({ ...r, trainSeconds: 0 });
+    assertEquals(viaPool.map(timeless), here.map(timeless));
+    // the workers stored their results: a pool-less context now reads them from the cache
+    const lines: string[] = [];
+    const again = await runSimclr({ ...pooled, pool: null, log: (l) => lines.push(l) }, runs[0]);
+    assertEquals(again, viaPool[0]);
+    assertEquals(lines.length, 0);
+  } finally {
+    pool.close();
+    await Deno.remove(dirA, { recursive: true });
+    await Deno.remove(dirB, { recursive: true });
+  }
+});
+
+Deno.test("startSimclrPool: no pool for one worker or a GPU backend", async () => {
+  const { cfg } = await tiny();
+  assertEquals(startSimclrPool(cfg, "wasm", { workers: 1 }), null);
+  assertEquals(startSimclrPool(cfg, "webgpu", { workers: 4 }), null);
 });
