@@ -108,6 +108,8 @@ export interface SimclrOptions {
   strength?: number;
   /** Add Gaussian blur with p = 0.5 (SimCLR's ImageNet pipeline; off for CIFAR). Default false. */
   blur?: boolean;
+  /** Taps of the blur kernel; default SimCLR's 10% of the side (see `simclrKernelSize` in `./blur.ts`). */
+  blurKernelSize?: number;
   /** Output side; default the input height. */
   size?: number;
   /** Crop area range; default [0.08, 1]. */
@@ -121,7 +123,7 @@ export function simclrPipeline(opts: SimclrOptions = {}): Augment {
     transform("flip", { p: 0.5 }),
     transform("color", { strength: opts.strength ?? 1 }),
   ];
-  if (opts.blur) steps.push(transform("blur", { p: 0.5 }));
+  if (opts.blur) steps.push(transform("blur", { p: 0.5, kernelSize: opts.blurKernelSize }));
   return compose(steps);
 }
 

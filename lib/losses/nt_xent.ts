@@ -21,6 +21,7 @@ import {
   pairSimilarity,
   type PairSimilarityOptions,
 } from "./pair_similarity.ts";
+import { logSumExpRows } from "./log_sum_exp.ts";
 
 /** Options of NT-Xent. */
 export type NtXentOptions = PairSimilarityOptions;
@@ -58,7 +59,7 @@ export function ntXent(
   checkTemperature(temperature, "ntXent");
   return tf.tidy(() => {
     const { logits, pos } = logitsOf(z1, z2, temperature, opts);
-    return tf.mean(tf.sub(tf.logSumExp(logits, 1), pos)) as tf.Scalar;
+    return tf.mean(tf.sub(logSumExpRows(logits), pos)) as tf.Scalar;
   });
 }
 

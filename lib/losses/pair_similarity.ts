@@ -76,10 +76,14 @@ export function pairSimilarity(
     const partner = tf.concat([b, a], 0);
     const sim = tf.matMul(z, z, false, true) as tf.Tensor2D;
     const pos = tf.sum(tf.mul(z, partner), 1) as tf.Tensor1D;
-    const idx = tf.range(0, 2 * n, 1, "int32");
-    const selfMask = tf.equal(tf.expandDims(idx, 1), tf.expandDims(idx, 0)) as tf.Tensor2D;
-    const posIdx = tf.concat([tf.range(n, 2 * n, 1, "int32"), tf.range(0, n, 1, "int32")]);
-    const posMask = tf.equal(tf.expandDims(posIdx, 1), tf.expandDims(idx, 0)) as tf.Tensor2D;
+    // constant masks, written directly (a broadcast `equal` costs milliseconds per call on wasm)
+    const self = new Uint8Array(4 * n * n), posm = new Uint8Array(4 * n * n);
+    for (let i = 0; i < 2 * n; i++) {
+      self[i * 2 * n + i] = 1;
+      posm[i * 2 * n + ((i + n) % (2 * n))] = 1;
+    }
+    const selfMask = tf.tensor2d(self, [2 * n, 2 * n], "bool");
+    const posMask = tf.tensor2d(posm, [2 * n, 2 * n], "bool");
     return { sim, pos, selfMask, posMask };
   });
 }

@@ -20,7 +20,7 @@ import type { BackendName } from "../../backend/mod.ts";
 import { defaultWorkerCount, WorkerPool } from "../../worker_pool.ts";
 
 /** Bump when training or evaluation code changes what a cached entry would contain. */
-export const SIMCLR_CACHE_VERSION = 2;
+export const SIMCLR_CACHE_VERSION = 3;
 
 /** The data and settings shared by the runs of one notebook. */
 export interface SimclrContext {

@@ -19,11 +19,22 @@ import type { Tensor4D } from "../../tf.ts";
 import type { Rng } from "../../rng.ts";
 import { randomResizedCrop } from "../../augment/crop.ts";
 import { pipelineFor, simclrPipeline, type TransformOptions } from "../../augment/pipeline.ts";
+import { simclrKernelSize } from "../../augment/blur.ts";
 import type { AugSpec } from "./config.ts";
+
+/**
+ * Taps of the Gaussian blur at view side `size`: SimCLR's 10% of the side, but at least 3. The paper's rule
+ * is made for 224-px images; below 30 px it gives a single tap, i.e. no blur at all, which would make every
+ * blur cell of Figure 5 and the "+Blur" column of Table 1 a silent copy of its blur-free neighbour. Three taps
+ * (the rule's own value for 30–49 px, e.g. CIFAR's 32 px) with SimCLR's σ ∈ [0.1, 2] px is the mildest real blur.
+ */
+export function viewBlurKernelSize(size: number): number {
+  return Math.max(3, simclrKernelSize(size));
+}
 
 /** Per-transform options of the Figure 5 grid at view side `size` (crops keep the view size). */
 export function pairTransformOptions(size: number, scale?: [number, number]): TransformOptions {
-  return { crop: { size, scale } };
+  return { crop: { size, scale }, blur: { kernelSize: viewBlurKernelSize(size) } };
 }
 
 /**
@@ -38,7 +49,13 @@ export function makeViews(
   scale?: [number, number],
 ): [Tensor4D, Tensor4D] {
   if (aug.kind === "simclr") {
-    const pipe = simclrPipeline({ size, strength: aug.strength, blur: aug.blur, scale });
+    const pipe = simclrPipeline({
+      size,
+      strength: aug.strength,
+      blur: aug.blur,
+      blurKernelSize: viewBlurKernelSize(size),
+      scale,
+    });
     return tf.tidy(() => [pipe(x, rng), pipe(x, rng)]) as [Tensor4D, Tensor4D];
   }
   if (aug.tested.length < 1 || aug.tested.length > 2) {
@@ -60,7 +77,13 @@ export function makeSingleView(
   scale?: [number, number],
 ): Tensor4D {
   if (aug.kind === "simclr") {
-    return simclrPipeline({ size, strength: aug.strength, blur: aug.blur, scale })(x, rng);
+    return simclrPipeline({
+      size,
+      strength: aug.strength,
+      blur: aug.blur,
+      blurKernelSize: viewBlurKernelSize(size),
+      scale,
+    })(x, rng);
   }
   return tf.tidy(() =>
     pipelineFor(aug.tested, pairTransformOptions(size, scale))(
