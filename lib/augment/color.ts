@@ -13,17 +13,27 @@
  *   `c' = V - (V - c) * min(f, V / C)` where `V = max`, `C = max - min` of the pixel;
  * - hue is an exact HSV hue rotation by `δ ~ U[-0.2s, 0.2s]` turns (`tf.image.adjust_hue`).
  *
- * Each step of the random order is batched: the samples whose k-th operation is, say, contrast are adjusted
- * together, so a jitter costs about four adjustments of the batch (plus two row permutations).
+ * Two implementations, picked by `tf.getBackend()` ({@link isCpuBackend}), with identical results (to
+ * float32 rounding, ~1e-6) and identical random draws (the parameters and the grayscale mask are drawn on the JS
+ * side, the same way, before either runs):
+ * - **fused** (`cpu`, `wasm`; `color_fused.ts`): the batch is read once with `dataSync()`, each sample gets its
+ *   operations in its own order and then its grayscale, as tight loops in plain JS over its pixels, and one
+ *   output tensor is written. On tiny images this replaces ~280 kernel launches per batch, whose fixed cost
+ *   dominates, by one read and one upload.
+ * - **tensor ops** (webgpu, tensorflow, where a synchronous read would stall the device;
+ *   {@link applyJitterTensorOps}, {@link colorDistortionTensorOps}): each step of the random order is batched,
+ *   the samples whose k-th operation is, say, contrast being adjusted together, so a jitter costs about four
+ *   adjustments of the batch (plus two row permutations).
  *
  * @module
  */
 import { tf } from "../tf.ts";
 import type { Tensor4D } from "../tf.ts";
 import type { Rng } from "../rng.ts";
-import { assertImages, assertProbability } from "./common.ts";
+import { assertImages, assertProbability, drawMask, isCpuBackend } from "./common.ts";
 import { hueValueChroma, hvcToRgb } from "./hsv.ts";
 import { randomGrayscale } from "./grayscale.ts";
+import { fusedColorDistortion } from "./color_fused.ts";
 
 /** Per-sample factors (one number per sample, or one number for the whole batch). */
 export type Factors = number | readonly number[];
@@ -139,16 +149,30 @@ const ADJUST: Record<JitterOp, (x: Tensor4D, f: number[]) => Tensor4D> = {
   hue: adjustHue,
 };
 
+function checkParams(x: Tensor4D, params: readonly JitterParams[]): void {
+  assertImages(x, "colorJitter", [3]);
+  if (params.length !== x.shape[0]) {
+    throw new Error(`colorJitter: got ${params.length} parameter sets for ${x.shape[0]} samples`);
+  }
+}
+
 /**
  * Apply given per-sample jitter parameters (each operation followed by a clip to [0, 1]). Samples with
- * `apply: false` are returned unchanged, bit for bit.
+ * `apply: false` are returned unchanged, bit for bit. Fused single pass on the CPU backends, tensor ops
+ * elsewhere (see the module doc).
  */
 export function applyJitter(x: Tensor4D, params: readonly JitterParams[]): Tensor4D {
-  assertImages(x, "colorJitter", [3]);
+  checkParams(x, params);
+  return isCpuBackend() ? fusedColorDistortion(x, params) : applyJitterTensorOps(x, params);
+}
+
+/**
+ * {@link applyJitter} with tensor ops, on any backend: the path used where synchronous reads are slow
+ * (webgpu, tensorflow), and the reference the fused CPU path is tested against.
+ */
+export function applyJitterTensorOps(x: Tensor4D, params: readonly JitterParams[]): Tensor4D {
+  checkParams(x, params);
   const b = x.shape[0];
-  if (params.length !== b) {
-    throw new Error(`colorJitter: got ${params.length} parameter sets for ${b} samples`);
-  }
   if (!params.some((p) => p.apply)) return x.clone();
   // Sort the samples by their operation sequence (jittered first, lexicographic in the order), so that at every
   // step the samples sharing an operation form a few contiguous runs: runs are cut with cheap contiguous slices,
@@ -210,7 +234,30 @@ export interface ColorDistortionOptions extends ColorJitterOptions {
   grayP?: number;
 }
 
-/** SimCLR's full colour distortion: {@link colorJitter} (p = 0.8) then random grayscale (p = 0.2). */
+/**
+ * SimCLR's full colour distortion: {@link colorJitter} (p = 0.8) then random grayscale (p = 0.2). Draws the
+ * jitter parameters ({@link sampleJitterParams}) and then one grayscale decision per sample from `rng`; runs
+ * the fused single pass on the CPU backends and tensor ops elsewhere (see the module doc).
+ */
 export function colorDistortion(x: Tensor4D, rng: Rng, opts: ColorDistortionOptions = {}): Tensor4D {
-  return tf.tidy(() => randomGrayscale(colorJitter(x, rng, opts), rng, { p: opts.grayP ?? 0.2 }));
+  return isCpuBackend() ? colorDistortionFused(x, rng, opts) : colorDistortionTensorOps(x, rng, opts);
+}
+
+/** {@link colorDistortion} as one fused pass over the data (any backend; meant for `cpu` and `wasm`). */
+export function colorDistortionFused(x: Tensor4D, rng: Rng, opts: ColorDistortionOptions = {}): Tensor4D {
+  assertImages(x, "colorJitter", [3]);
+  const params = sampleJitterParams(rng, x.shape[0], opts);
+  // randomGrayscale's checks and draws, in its order.
+  const p = opts.grayP ?? 0.2;
+  assertProbability(p, "randomGrayscale");
+  return fusedColorDistortion(x, params, drawMask(rng, x.shape[0], p));
+}
+
+/** {@link colorDistortion} with tensor ops (any backend; the path used on webgpu and tensorflow). */
+export function colorDistortionTensorOps(x: Tensor4D, rng: Rng, opts: ColorDistortionOptions = {}): Tensor4D {
+  assertImages(x, "colorJitter", [3]);
+  return tf.tidy(() => {
+    const jittered = applyJitterTensorOps(x, sampleJitterParams(rng, x.shape[0], opts));
+    return randomGrayscale(jittered, rng, { p: opts.grayP ?? 0.2 });
+  });
 }

@@ -48,6 +48,17 @@ export function assertRange(r: readonly [number, number], op: string, name: stri
   }
 }
 
+/**
+ * Whether the current backend keeps tensors in CPU memory (`cpu`, `wasm`). There a synchronous read is cheap
+ * and the fixed cost of a kernel launch dominates on small images, so some transforms (colour distortion,
+ * flip) run as one pass in plain JS over the data instead of as several tensor ops; on webgpu / tensorflow
+ * they keep the tensor ops.
+ */
+export function isCpuBackend(): boolean {
+  const b = tf.getBackend();
+  return b === "cpu" || b === "wasm";
+}
+
 /** Draw one Bernoulli(p) decision per sample from `rng`. */
 export function drawMask(rng: Rng, n: number, p: number): boolean[] {
   const out: boolean[] = new Array(n);

@@ -10,6 +10,7 @@ export * from "./flip.ts";
 export * from "./hsv.ts";
 export * from "./grayscale.ts";
 export * from "./color.ts";
+export * from "./color_fused.ts";
 export * from "./blur.ts";
 export * from "./cutout.ts";
 export * from "./sobel.ts";

@@ -6,6 +6,7 @@ import {
   assertProbability,
   assertRange,
   drawMask,
+  isCpuBackend,
   joinChannels,
   splitChannels,
   whereSamples,
@@ -62,4 +63,14 @@ Deno.test("whereSamples selects whole samples exactly; split/joinChannels round-
   assertNoLeak(() => whereSamples([true, false, true, false], a, b));
   a.dispose();
   b.dispose();
+});
+
+Deno.test("isCpuBackend: true on cpu and wasm (the backends that take the fused JS paths)", async () => {
+  assert(isCpuBackend());
+  await useBackend("wasm");
+  try {
+    assert(isCpuBackend());
+  } finally {
+    await useBackend("cpu");
+  }
 });

@@ -1,6 +1,12 @@
 import { assert, assertEquals, assertNotEquals, assertThrows } from "@std/assert";
 import { Rng } from "../../lib/rng.ts";
-import { flipLeftRight, randomFlip } from "../../lib/augment/flip.ts";
+import {
+  flipLeftRight,
+  flipSamples,
+  randomFlip,
+  randomFlipFused,
+  randomFlipTensorOps,
+} from "../../lib/augment/flip.ts";
 import { assertNoLeak, randomImages, take, useBackend } from "./_helpers.ts";
 
 await useBackend("cpu");
@@ -42,5 +48,38 @@ Deno.test("randomFlip: p=0 identity, p=1 flips all, mixed per sample, seeded", (
   assertNotEquals(out, take(randomFlip(x, new Rng(4))));
   assertNoLeak(() => randomFlip(x, new Rng(5)));
   assertThrows(() => randomFlip(x, new Rng(1), { p: 2 }), Error, "p must be in [0, 1]");
+  x.dispose();
+});
+
+Deno.test("randomFlip: the fused CPU pass equals the tensor path bit for bit, with the same draws", async () => {
+  const check = () => {
+    const r = new Rng(6);
+    for (let trial = 0; trial < 40; trial++) {
+      const [b, h, w, c] = [1 + r.int(9), 1 + r.int(6), 1 + r.int(6), [1, 2, 3][r.int(3)]];
+      const x = randomImages(100 + trial, b, h, w, c);
+      const xv = take(x.clone());
+      const p = [0, 0.3, 0.5, 1][trial % 4];
+      const a = new Rng(trial), t = new Rng(trial), d = new Rng(trial);
+      const fused = take(randomFlipFused(x, a, { p }));
+      assertEquals(fused, take(randomFlipTensorOps(x, t, { p })), `trial ${trial} [${b},${h},${w},${c}]`);
+      assertEquals(take(randomFlip(x, d, { p })), fused, "dispatch");
+      const next = [a.u32(), a.u32()];
+      assertEquals([t.u32(), t.u32()], next, "rng state");
+      assertEquals([d.u32(), d.u32()], next, "rng state");
+      assertEquals(take(x.clone()), xv, "input unchanged");
+      x.dispose();
+    }
+  };
+  check();
+  await useBackend("wasm");
+  try {
+    check();
+  } finally {
+    await useBackend("cpu");
+  }
+  const x = randomImages(7, 3, 4, 4);
+  assertNoLeak(() => randomFlipFused(x, new Rng(1)));
+  assertThrows(() => flipSamples(x, [true]), Error, "mask has 1 entries");
+  assertThrows(() => randomFlipFused(x, new Rng(1), { p: -1 }), Error, "p must be in [0, 1]");
   x.dispose();
 });
