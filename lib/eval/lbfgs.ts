@@ -79,6 +79,16 @@ function infNorm(a: tf.Tensor): Promise<number> {
 }
 
 /** Evaluate the objective; a tensor value is read asynchronously and disposed (the gradient too on failure). */
+/** {@link evaluate} at a point the caller created: `x` is disposed if the objective throws. */
+async function evaluateOwned(f: ValueAndGrad, x: tf.Tensor): Promise<{ value: number; grad: tf.Tensor }> {
+  try {
+    return await evaluate(f, x);
+  } catch (e) {
+    x.dispose();
+    throw e;
+  }
+}
+
 async function evaluate(f: ValueAndGrad, x: tf.Tensor): Promise<{ value: number; grad: tf.Tensor }> {
   const { value, grad } = await f(x);
   if (typeof value === "number") return { value, grad };
@@ -101,13 +111,7 @@ export async function lbfgs(f: ValueAndGrad, x0: tf.Tensor, opts: LbfgsOptions =
   if (!(Number.isInteger(maxIter) && maxIter >= 0)) throw new Error(`lbfgs: maxIter must be an integer >= 0`);
   if (!(Number.isInteger(memory) && memory >= 1)) throw new Error(`lbfgs: memory must be an integer >= 1`);
   let x = tf.clone(x0);
-  let fx: number, g: tf.Tensor;
-  try {
-    ({ value: fx, grad: g } = await evaluate(f, x));
-  } catch (e) {
-    x.dispose();
-    throw e;
-  }
+  let { value: fx, grad: g } = await evaluateOwned(f, x);
   let evaluations = 1;
   if (!Number.isFinite(fx)) {
     tf.dispose([x, g]);
@@ -175,13 +179,7 @@ export async function lbfgs(f: ValueAndGrad, x0: tf.Tensor, opts: LbfgsOptions =
       : 1;
     for (let k = 0; k < 30; k++) {
       const xn = tf.tidy(() => tf.add(x, tf.mul(step, d)));
-      let fn: number, gn: tf.Tensor;
-      try {
-        ({ value: fn, grad: gn } = await evaluate(f, xn));
-      } catch (e) {
-        xn.dispose();
-        throw e;
-      }
+      const { value: fn, grad: gn } = await evaluateOwned(f, xn);
       evaluations++;
       const armijo = fn <= fx + 1e-4 * step * slope;
       // Near the optimum float32 cannot resolve the decrease of f; then accept a step that keeps f within
