@@ -1,7 +1,8 @@
 import { assert, assertEquals } from "@std/assert";
 import { tf } from "../../../lib/tf.ts";
-import { baseRun } from "../../../lib/experiments/simclr/config.ts";
+import { baseRun, simclrConfig } from "../../../lib/experiments/simclr/config.ts";
 import {
+  loadSimclrData,
   type RunResult,
   runSimclr,
   startSimclrPool,
@@ -76,4 +77,29 @@ Deno.test("startSimclrPool: no pool for one worker or a GPU backend", async () =
   const { cfg } = await tiny();
   assertEquals(startSimclrPool(cfg, "wasm", { workers: 1 }), null);
   assertEquals(startSimclrPool(cfg, "webgpu", { workers: 4 }), null);
+});
+
+Deno.test("runSimclr: the gpu profile's model and protocol (ResNet-18, 32-px views) run end to end, shrunk", async () => {
+  // The gpu profile itself needs CIFAR-10 and a GPU; this runs its encoder, views, head and evaluation on a
+  // few shapes images with a short schedule, so that code path is exercised in CI.
+  const { cfg: full } = await tiny();
+  const gpu = simclrConfig("gpu", { dataset: "shapes", seeds: 1 });
+  const cfg = {
+    ...gpu,
+    dataset: { ...gpu.dataset, nTrain: 48, nTest: 24 },
+    base: { ...gpu.base, batchSize: 16, epochs: 1 / 3 },
+    eval: { ...gpu.eval, knnK: 5, statsBatches: 1, maxIter: 20 },
+  };
+  const data = await loadSimclrData(cfg);
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await runSimclr({ cfg, data, cache: { dir }, log: null }, baseRun(cfg, 0));
+    assertEquals([r.steps, r.status], [1, "done"]);
+    assertEquals(r.eval.linear.predictions.length, 24);
+    assert(Number.isFinite(r.eval.linear.accuracy.mean) && Number.isFinite(r.finalLoss));
+    assertEquals(cfg.imageSize, 32);
+    assert(full.imageSize < cfg.imageSize);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
