@@ -53,6 +53,7 @@ import { randomResizedCrop } from "../lib/augment/crop.ts";
 import { randomFlip } from "../lib/augment/flip.ts";
 import { colorDistortion } from "../lib/augment/color.ts";
 import { timeSplitSteps } from "../lib/train/parallel/bench_step.ts";
+import { markdownTable } from "../lib/report/markdown.ts";
 
 /** Benchmark model identifiers. */
 export const BENCH_MODELS = ["cnn3", "resnet18-w16", "simclr-cnn3", "simclr-resnet18-w16"] as const;
@@ -465,12 +466,6 @@ async function main(): Promise<void> {
       console.log(markdownTable(["model", "backend", "images/s", "ratio to PyTorch"], rows));
     }
   }
-}
-
-/** A markdown table (the README's speed table is pasted from it). */
-export function markdownTable(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
 type SplitArgs = { workers: number; chunk?: number; embeddingStep?: "single-pass" | "recompute" };

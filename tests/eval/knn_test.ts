@@ -3,16 +3,11 @@ import { tf } from "../../lib/tf.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { Rng } from "../../lib/rng.ts";
 import { knnClassify, knnPredict } from "../../lib/eval/knn.ts";
-import type { FeatureSet } from "../../lib/eval/features.ts";
+import { featureSet } from "./_feature_set.ts";
 
 await initBackend("cpu", { quiet: true });
 
-const fs = (rows: number[][], labels: number[]): FeatureSet => ({
-  features: Float32Array.from(rows.flat()),
-  n: rows.length,
-  dim: rows[0].length,
-  labels: Int32Array.from(labels),
-});
+const fs = featureSet;
 
 Deno.test("knn: hand-checked weighted votes", async () => {
   // Train: two class-0 points at 60° and 90° from the query, one class-1 point at 0° (same direction).

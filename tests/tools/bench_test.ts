@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { BENCH_MODELS, markdownTable } from "../../tools/bench.ts";
+import { BENCH_MODELS } from "../../tools/bench.ts";
 
 const BENCH = new URL("../../tools/bench.ts", import.meta.url).pathname;
 
@@ -35,11 +35,4 @@ Deno.test("bench: bad arguments are one-line errors", async () => {
   const err = new TextDecoder().decode(out.stderr).trim();
   assertEquals(err.split("\n").length, 1, err);
   assert(err.includes('unknown model "vgg"'));
-});
-
-Deno.test("markdownTable: header, rule and rows", () => {
-  assertEquals(
-    markdownTable(["a", "b"], [["1", "2"], ["3", "4"]]),
-    "| a | b |\n| --- | --- |\n| 1 | 2 |\n| 3 | 4 |",
-  );
 });

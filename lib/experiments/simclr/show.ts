@@ -7,6 +7,7 @@
 import type { Claim } from "../../report/results.ts";
 import type { Estimate } from "../../stats/confidence.ts";
 import { jupyterNamespace } from "../../report/figure.ts";
+import { markdownTable } from "../../report/markdown.ts";
 
 /** "63.2 [61.0, 65.4]" (× k, one decimal; the CI is omitted when it is missing). */
 export function formatEstimate(e: Estimate, k = 1): string {
@@ -16,15 +17,7 @@ export function formatEstimate(e: Estimate, k = 1): string {
     : `${f(e.mean)} (n=${e.n})`;
 }
 
-/** A markdown table. */
-export function markdownTable(header: string[], rows: (string | number)[][]): string {
-  const esc = (c: string | number) => String(c).replaceAll("|", "\\|");
-  return [
-    `| ${header.map(esc).join(" | ")} |`,
-    `| ${header.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
-  ].join("\n");
-}
+export { markdownTable };
 
 /** The claims as a markdown table: claim, paper, ours (mean [95% CI]), verdict. */
 export function claimsMarkdown(claims: Claim[]): string {

@@ -7,6 +7,7 @@ import { majorityKnnOptions } from "../../../lib/experiments/simclr/evaluate.ts"
 import { mlpProbe } from "../../../lib/experiments/simclr/mlp_probe.ts";
 import { applyTaskTransform, balancedLabels } from "../../../lib/experiments/simclr/transform_prediction.ts";
 import { backend } from "./_helpers.ts";
+import { featureSet } from "../../eval/_feature_set.ts";
 import { withoutSyncReads } from "../../_no_sync_reads.ts";
 
 /** Two classes in directions (1, 0) and (0, 1) with small noise; `xor` makes the label non-linear. */
@@ -21,12 +22,7 @@ function blobs(n: number, seed: number, xor = false): FeatureSet {
   return { features: f, n, dim: 2, labels };
 }
 
-const rows = (r: number[][], labels: number[]): FeatureSet => ({
-  features: Float32Array.from(r.flat()),
-  n: r.length,
-  dim: r[0].length,
-  labels: Int32Array.from(labels),
-});
+const rows = featureSet;
 
 Deno.test("kNN on h (majorityKnnOptions): separates two clusters by cosine similarity", async () => {
   await backend();
