@@ -48,6 +48,8 @@ export * from "./cache.ts";
 export * from "./report/figure.ts";
 export * from "./report/results.ts";
 export * from "./report/verdict.ts";
+export * from "./report/charts.ts";
+export * from "./report/show.ts";
 export * from "./train/split_step.ts";
 export * as parallel from "./train/parallel/mod.ts";
 export * as simclr from "./experiments/simclr/mod.ts";

@@ -17,4 +17,4 @@ export * from "./run.ts";
 export * from "./ablations.ts";
 export * from "./claims.ts";
 export * from "./figures.ts";
-export * from "./show.ts";
+export * from "../../report/show.ts";

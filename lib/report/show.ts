@@ -1,13 +1,13 @@
 /**
- * Display helpers of the SimCLR notebook: markdown tables of claims and of per-configuration results, shown
- * inline in the Deno Jupyter kernel (as `text/markdown`) and printed elsewhere.
+ * Notebook display helpers shared by every paper: estimates as text, claims as a markdown table, and markdown
+ * shown inline in the Deno Jupyter kernel (as `text/markdown`) or printed elsewhere.
  *
  * @module
  */
-import type { Claim } from "../../report/results.ts";
-import type { Estimate } from "../../stats/confidence.ts";
-import { jupyterNamespace } from "../../report/figure.ts";
-import { markdownTable } from "../../report/markdown.ts";
+import type { Claim } from "./results.ts";
+import type { Estimate } from "../stats/confidence.ts";
+import { jupyterNamespace } from "./figure.ts";
+import { markdownTable } from "./markdown.ts";
 
 /** "63.2 [61.0, 65.4]" (× k, one decimal; the CI is omitted when it is missing). */
 export function formatEstimate(e: Estimate, k = 1): string {

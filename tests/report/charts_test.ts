@@ -1,0 +1,25 @@
+import { assert, assertEquals } from "@std/assert";
+import { barsSpec, linesSpec, point } from "../../lib/report/charts.ts";
+import { renderSvg } from "../../lib/report/figure.ts";
+
+const est = (m: number, lo = m, hi = m) => ({ mean: m, ci95: [lo, hi] as [number, number], n: 5 });
+
+Deno.test("point scales the estimate and collapses a missing CI to the mean", () => {
+  assertEquals(point("a", "s", est(0.5, 0.4, 0.6)), { x: "a", series: "s", mean: 50, lo: 40, hi: 60 });
+  assertEquals(point("b", "s", { mean: 2, ci95: [NaN, NaN], n: 1 }, 1), {
+    x: "b",
+    series: "s",
+    mean: 2,
+    lo: 2,
+    hi: 2,
+  });
+});
+
+Deno.test("bar and line specs render to SVG with the given titles and x order", async () => {
+  const pts = [point("b", "h", est(0.5)), point("a", "h", { mean: 0.4, ci95: [NaN, NaN], n: 1 })];
+  const bars = barsSpec(pts, { title: "T-bars", x: "X", y: "Y", xOrder: ["a", "b"] });
+  assertEquals((bars.encoding as { x: { sort: string[] } }).x.sort, ["a", "b"]);
+  const svg = await renderSvg(bars);
+  assert(svg.includes("<svg") && svg.includes("T-bars"));
+  assert((await renderSvg(linesSpec(pts, { title: "T-lines", x: "X", y: "Y" }))).includes("T-lines"));
+});
