@@ -104,6 +104,19 @@ export class Experiment {
     return (performance.now() - this.#t0) / 1000;
   }
 
+  /**
+   * Record the seeds the notebook actually used when they differ from the profile's default (e.g. a study
+   * that runs 3 of the 5 seeds); results.json then lists these.
+   * @param seeds distinct non-negative integers, at least one.
+   */
+  recordSeeds(seeds: readonly number[]): void {
+    if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) {
+      throw new Error(`recordSeeds: expected non-negative integer seeds, got [${seeds.join(", ")}]`);
+    }
+    if (new Set(seeds).size !== seeds.length) throw new Error(`recordSeeds: duplicate seeds in [${seeds}]`);
+    this.provenance.seeds = [...seeds];
+  }
+
   /** Absolute path of a file in this paper's output directory. */
   path(name: string): string {
     return `${this.params.outDir}/${name}`;

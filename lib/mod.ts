@@ -53,3 +53,4 @@ export * from "./report/show.ts";
 export * from "./train/split_step.ts";
 export * as parallel from "./train/parallel/mod.ts";
 export * as simclr from "./experiments/simclr/mod.ts";
+export * as transfer from "./experiments/transfer/mod.ts";

@@ -84,6 +84,13 @@ Deno.test("startExperiment records provenance and writes results into outDir", a
     assertEquals(back, JSON.parse(JSON.stringify(r)));
     assertEquals([back.paper, back.backend, back.claims[0].verdict], ["demo", "cpu", "reproduced"]);
     assert(back.wallSeconds >= 0);
+    // the seeds a notebook actually used replace the profile's default in results.json
+    assertThrows(() => exp.recordSeeds([]), Error, "recordSeeds");
+    assertThrows(() => exp.recordSeeds([0, 0]), Error, "duplicate");
+    assertThrows(() => exp.recordSeeds([1.5]), Error, "non-negative integer");
+    exp.recordSeeds([0]);
+    await exp.writeResults([]);
+    assertEquals(JSON.parse(await Deno.readTextFile(`${dir}/out/results.json`)).seeds, [0]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,0 +1,199 @@
+/**
+ * The claims of Ericsson et al. 2021 as results-file entries, each with a verdict from a rule of
+ * `lib/report/verdict.ts`:
+ *
+ * - part A, on the published numbers (13 self-supervised models unless a claim says otherwise): (i) ImageNet
+ *   top-1 is a strong predictor of many-shot and few-shot transfer on natural images — Pearson r (log-odds)
+ *   with its bootstrap 95% CI over models above {@link STRONG_CORRELATION}; (ii) the correlation is weaker on
+ *   the cross-domain few-shot datasets, and on ChestX and ISIC — the paired bootstrap CI of r(natural) − r(cross-domain)
+ *   above 0; (iii) the best self-supervised model matches or beats the supervised one on most datasets — the
+ *   share of datasets, with a bootstrap CI over datasets, above 1/2; (iv) no self-supervised model is best
+ *   everywhere — the share of datasets won by the most frequent winner, CI below 1;
+ * - part B, on our zoo (every model of the configuration): the upstream probe's rank correlation (Spearman ρ)
+ *   with near transfer above {@link STRONG_CORRELATION}, and ρ(near) − ρ(far) above 0, per protocol.
+ *
+ * @module
+ */
+import { type Claim, makeClaim } from "../../report/results.ts";
+import { verdictGreater, verdictLess } from "../../report/verdict.ts";
+import { type EricssonTables, modelNames, type Setting, setting, SETTINGS } from "./published.ts";
+import {
+  compareWithSupervised,
+  correlationGap,
+  fractionWithCI,
+  targetCorrelation,
+  topWinnerShare,
+  winners,
+} from "./reanalysis.ts";
+import type { CorrelationOptions } from "./correlation.ts";
+import type { ProtocolCorrelation } from "./study.ts";
+
+/** The correlation above which (lower CI bound) a predictor counts as "strong". */
+export const STRONG_CORRELATION = 0.5;
+
+/** The settings pooled by claims (iii) and (iv): one shot count per few-shot benchmark (20, the paper's main). */
+export const POOLED_SETTINGS: string[] = [
+  "many-shot-linear",
+  "many-shot-finetune",
+  "few-shot-20",
+  "cdfsl-20",
+  "detection-frozen",
+  "detection-finetune",
+  "normals",
+  "segmentation",
+];
+
+/** Claim (i): ImageNet top-1 strongly predicts each natural-image setting. */
+export function predictorClaims(tables: EricssonTables, opts: CorrelationOptions = {}): Claim[] {
+  const models = modelNames(tables);
+  return SETTINGS.filter((s) => s.group === "natural").map((s) => {
+    const c = targetCorrelation(tables, { setting: s }, models, opts);
+    return makeClaim(
+      {
+        id: `a-imagenet-predicts-${s.id}`,
+        claim:
+          `ImageNet top-1 is a strong predictor of ${s.label} transfer (Pearson r of log-odds over the ` +
+          `${models.length} self-supervised models; Spearman ρ ${c.spearman.mean.toFixed(2)})`,
+        paper: "highly correlated with many-shot and few-shot recognition (Sec. 4)",
+        ours: c.pearson,
+      },
+      verdictGreater(c.pearson, STRONG_CORRELATION, { a: "r", b: "the strong-correlation threshold" }),
+    );
+  });
+}
+
+/** Claim (ii): the correlation is weaker cross-domain (per shot count) and weakest on ChestX. */
+export function crossDomainClaims(tables: EricssonTables, opts: CorrelationOptions = {}): Claim[] {
+  const models = modelNames(tables);
+  const gap = (a: Setting, b: Setting, column?: string) =>
+    correlationGap(
+      tables,
+      { setting: a },
+      { setting: b, ...(column ? { column } : {}) },
+      models,
+      "pearson",
+      opts,
+    );
+  const claims = [5, 20, 50].map((k) => {
+    const nat = setting(`few-shot-${k}`), cd = setting(`cdfsl-${k}`);
+    return makeClaim(
+      {
+        id: `a-weaker-cross-domain-${k}shot`,
+        claim:
+          `At ${k} shots, ImageNet top-1 correlates less with cross-domain (CD-FSL) than with natural-image ` +
+          `few-shot transfer: r(natural) − r(CD-FSL), ${models.length} self-supervised models`,
+        paper: "weaker correlation on the cross-domain few-shot datasets (Sec. 4)",
+        ours: gap(nat, cd),
+      },
+      verdictGreater(gap(nat, cd), 0, { a: "r(natural) − r(CD-FSL)", b: "zero" }),
+    );
+  });
+  const nat = setting("few-shot-20"), cd = setting("cdfsl-20");
+  for (
+    const [column, why] of [
+      ["ChestX", "the least ImageNet-like dataset"],
+      ["ISIC", "where the paper finds no correlation"],
+    ]
+  ) {
+    const g = gap(nat, cd, column);
+    claims.push(makeClaim(
+      {
+        id: `a-weaker-${column.toLowerCase()}`,
+        claim:
+          `At 20 shots, ImageNet top-1 correlates less with ${column} (${why}) than with natural-image ` +
+          `few-shot transfer: r(natural) − r(${column}), ${models.length} self-supervised models`,
+        paper: "weak or no correlation on the least ImageNet-like CD-FSL datasets (Sec. 4)",
+        ours: g,
+      },
+      verdictGreater(g, 0, { a: `r(natural) − r(${column})`, b: "zero" }),
+    ));
+  }
+  return claims;
+}
+
+/** Claim (iii): the best self-supervised model matches or beats the supervised one on most datasets. */
+export function supervisedClaims(tables: EricssonTables, opts: CorrelationOptions = {}): Claim[] {
+  const groups: { id: string; what: string; settings: string[] }[] = [
+    { id: "all", what: "every pooled downstream dataset", settings: POOLED_SETTINGS },
+    {
+      id: "many-shot",
+      what: "the many-shot (linear and finetune) datasets",
+      settings: POOLED_SETTINGS.slice(0, 2),
+    },
+  ];
+  return groups.map((g) => {
+    const cmp = compareWithSupervised(tables, g.settings.map(setting));
+    const share = fractionWithCI(cmp.map((c) => c.matchesOrBeats), opts);
+    const k = cmp.filter((c) => c.matchesOrBeats).length;
+    return makeClaim(
+      {
+        id: `a-best-ssl-vs-supervised-${g.id}`,
+        claim:
+          `On most of ${g.what} the best of the 13 self-supervised models matches or beats the supervised ` +
+          `model (${k} of ${cmp.length}; share with a bootstrap CI over datasets)`,
+        paper: "on most tasks the best self-supervised models outperform supervision (abstract)",
+        ours: share,
+      },
+      verdictGreater(share, 0.5, { a: "share of datasets", b: "one half" }),
+    );
+  });
+}
+
+/** Claim (iv): no single self-supervised model is best on every dataset. */
+export function noSingleBestClaim(tables: EricssonTables, opts: CorrelationOptions = {}): Claim {
+  const won = winners(tables, POOLED_SETTINGS.map(setting));
+  const top = topWinnerShare(won, opts);
+  return makeClaim(
+    {
+      id: "a-no-single-best",
+      claim:
+        `No single self-supervised model is best on every downstream dataset: the most frequent winner ` +
+        `(${top.model}) wins ${top.wins} of ${won.length}`,
+      paper: "no single self-supervised method dominates (abstract)",
+      ours: top.share,
+    },
+    verdictLess(top.share, 1, { a: "share won by the top model", b: "all datasets" }),
+  );
+}
+
+/** Every part-A claim. */
+export function publishedClaims(tables: EricssonTables, opts: CorrelationOptions = {}): Claim[] {
+  return [
+    ...predictorClaims(tables, opts),
+    ...crossDomainClaims(tables, opts),
+    ...supervisedClaims(tables, opts),
+    noSingleBestClaim(tables, opts),
+  ];
+}
+
+/**
+ * Part-B claims from the zoo's correlations: near transfer strongly predicted, and better than far. A
+ * correlation that is undefined (a score constant over the models, which happens only with the handful of
+ * barely trained models of the smoke profile) makes no claim.
+ */
+export function zooClaims(rows: ProtocolCorrelation[], models: number): Claim[] {
+  return rows.flatMap((r) => [
+    makeClaim(
+      {
+        id: `b-upstream-predicts-near-${r.protocol}`,
+        claim:
+          `Our upstream probe accuracy is a strong (rank) predictor of near-domain ${r.protocol} transfer ` +
+          `(Spearman ρ over ${models} models; Pearson r ${r.near.pearson.mean.toFixed(2)})`,
+        paper: "ImageNet accuracy highly correlated with natural-image transfer (Sec. 4)",
+        ours: r.near.spearman,
+      },
+      verdictGreater(r.near.spearman, STRONG_CORRELATION, { a: "ρ", b: "the strong-correlation threshold" }),
+    ),
+    makeClaim(
+      {
+        id: `b-near-beats-far-${r.protocol}`,
+        claim:
+          `Upstream accuracy correlates less with far-domain (mnist, fashion-mnist) than with near-domain ` +
+          `${r.protocol} transfer: ρ(near) − ρ(far) (far ρ ${r.far.spearman.mean.toFixed(2)})`,
+        paper: "weaker correlation on cross-domain few-shot (Sec. 4)",
+        ours: r.spearmanGap,
+      },
+      verdictGreater(r.spearmanGap, 0, { a: "ρ(near) − ρ(far)", b: "zero" }),
+    ),
+  ]).filter((c) => Number.isFinite(c.ours.mean));
+}

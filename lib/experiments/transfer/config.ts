@@ -1,0 +1,225 @@
+/**
+ * Configuration of the small-scale transfer experiment (part B of the Ericsson et al. 2021 notebook): the
+ * upstream pretraining setup (the SimCLR reproduction's profile, reused as is so its cached runs are shared),
+ * the model zoo, the downstream tasks and the evaluation protocols of each profile.
+ *
+ * **Why this design.** The paper correlates the ImageNet linear accuracy of 14 pretrained ResNet-50s with their
+ * transfer to natural-image datasets ("near") and to the cross-domain few-shot benchmark CD-FSL ("far"). We
+ * build the analogue at toy scale: a zoo of encoders pretrained on the `shapes` upstream task (the SimCLR
+ * reproduction's cpu encoder and data, `CPU_SHAPES`, shape label), of deliberately varied quality (random init,
+ * supervised at two budgets, SimCLR with different budgets, batch sizes and augmentations); the upstream score
+ * is the linear probe on the upstream test images, as ImageNet top-1 is in the paper. Near tasks are the same
+ * shape label on other `shapes` distributions (gradient backgrounds; striped or checkered objects), far
+ * tasks are MNIST and Fashion-MNIST (grey, a different domain: digits and clothing), resized to the encoder's
+ * view size with the grey channel replicated.
+ *
+ * Budget (cpu): the SimCLR runs of the zoo are exactly runs of the SimCLR notebook's ablations, so they come
+ * from the shared cache when that notebook has run; each (model, seed) job then costs an upstream probe and,
+ * per task, a linear probe, few-shot episodes and a short finetune (about 10 s on one core).
+ *
+ * @module
+ */
+import type { Profile } from "../../experiment.ts";
+import type { ShapesDistribution } from "../../data/shapes.ts";
+import { CPU_SHAPES, type RunSpec, type SimclrConfig, simclrConfig } from "../simclr/config.ts";
+
+/** One model of the zoo: a random-init encoder, or the encoder of a SimCLR-reproduction run (any seed). */
+export type ZooModel =
+  | { name: string; kind: "random" }
+  | { name: string; kind: "trained"; run: Omit<RunSpec, "seed"> };
+
+/** A downstream task: a dataset, the label set to predict, and how many images of each split to use. */
+export interface TaskSpec {
+  /** Short name shown in tables and figures, e.g. "shapes-gradient". */
+  name: string;
+  /** "near": the upstream's kind of task and images; "far": another domain (the CD-FSL analogue). */
+  domain: "near" | "far";
+  dataset: "shapes" | "mnist" | "fashion-mnist";
+  label: string;
+  /** shapes: generation seed and distribution (mnist: the split seed). */
+  seed: number;
+  shapes?: ShapesDistribution;
+  /** Training images (many-shot linear and finetune) and test images (evaluation and few-shot episodes). */
+  nTrain: number;
+  nTest: number;
+}
+
+/** Evaluation protocols on every task. */
+export interface TransferEval {
+  /** Linear probe (as the upstream score): λ grid and L-BFGS iterations. */
+  l2Grid: number[];
+  maxIter: number;
+  /** Few-shot: N-way, shots K (one score per K), queries per class, episodes (prototypes, Euclidean). */
+  ways: number;
+  shots: number[];
+  queries: number;
+  episodes: number;
+  /** Finetune: steps, batch size and learning rate (SGD with Nesterov momentum 0.9, new linear head). */
+  finetune: { steps: number; batchSize: number; lr: number };
+}
+
+/** Everything a profile of the transfer experiment runs. */
+export interface TransferConfig {
+  profile: Profile;
+  /** The upstream setup: the SimCLR reproduction's configuration of the same profile. */
+  upstream: SimclrConfig;
+  zoo: ZooModel[];
+  tasks: TaskSpec[];
+  eval: TransferEval;
+  /** Seeds per model (seed s = the upstream run's seed, so the same initialisation and batches). */
+  seeds: number;
+  /** Bootstrap resamples of the correlations over models. */
+  resamples: number;
+}
+
+/** The zoo of a SimCLR configuration: random init, supervised and SimCLR variants departing from its base run. */
+export function defaultZoo(up: SimclrConfig, profile: Profile): ZooModel[] {
+  const base = structuredClone(up.base);
+  const sup = { ...base, method: "supervised" as const };
+  const short = Math.min(...up.epochs), long = Math.max(...up.epochs);
+  const zoo: ZooModel[] = [
+    { name: "random init", kind: "random" },
+    { name: "supervised", kind: "trained", run: sup },
+    { name: "SimCLR", kind: "trained", run: base },
+    { name: "SimCLR crop only", kind: "trained", run: { ...base, aug: { kind: "pair", tested: ["crop"] } } },
+  ];
+  if (profile === "smoke") return zoo;
+  return [
+    ...zoo,
+    { name: `supervised ${short} ep`, kind: "trained", run: { ...sup, epochs: short } },
+    { name: `SimCLR ${short} ep`, kind: "trained", run: { ...base, epochs: short } },
+    {
+      name: `SimCLR B=${Math.min(...up.batchSizes)}`,
+      kind: "trained",
+      run: { ...base, batchSize: Math.min(...up.batchSizes), epochs: long },
+    },
+    {
+      name: `SimCLR B=${Math.max(...up.batchSizes)}`,
+      kind: "trained",
+      run: { ...base, batchSize: Math.max(...up.batchSizes), epochs: long },
+    },
+    {
+      name: `SimCLR colour ${up.strengths[0]}`,
+      kind: "trained",
+      run: { ...base, aug: { kind: "simclr", strength: up.strengths[0], blur: false } },
+    },
+    {
+      name: "SimCLR τ=10, no ℓ2",
+      kind: "trained",
+      run: { ...base, loss: { kind: "nt-xent", temperature: 10, normalize: false } },
+    },
+  ];
+}
+
+/**
+ * The near and far tasks at the given sizes. Near: the shape label on variants of the upstream distribution
+ * `upShapes` with another background (colour gradients) or other textures (stripes, checkerboard); far: mnist
+ * and fashion-mnist. (Rotated objects were tried as a near task at the cpu profile and dropped: no model but the
+ * supervised one beat random init on them.)
+ */
+export function defaultTasks(
+  upShapes: ShapesDistribution | undefined,
+  nTrain: number,
+  nTest: number,
+): TaskSpec[] {
+  const up = upShapes ?? {};
+  return [
+    {
+      name: "shapes-gradient",
+      domain: "near",
+      dataset: "shapes",
+      label: "shape",
+      seed: 11,
+      shapes: { ...up, backgrounds: ["gradient"] },
+      nTrain,
+      nTest,
+    },
+    {
+      name: "shapes-textured",
+      domain: "near",
+      dataset: "shapes",
+      label: "shape",
+      seed: 12,
+      shapes: { ...up, textures: ["stripes", "checker"] },
+      nTrain,
+      nTest,
+    },
+    { name: "mnist", domain: "far", dataset: "mnist", label: "label", seed: 0, nTrain, nTest },
+    {
+      name: "fashion-mnist",
+      domain: "far",
+      dataset: "fashion-mnist",
+      label: "label",
+      seed: 0,
+      nTrain,
+      nTest,
+    },
+  ];
+}
+
+/**
+ * The configuration of a profile. `seeds` overrides the number of seeds per model (the notebook passes the
+ * experiment's seed count, capped by the profile's default at `cpu` to keep the wall time under 8 minutes).
+ */
+export function transferConfig(profile: Profile, opts: { seeds?: number } = {}): TransferConfig {
+  if (profile === "smoke") {
+    const upstream = simclrConfig("smoke", { seeds: 1 });
+    return {
+      profile,
+      upstream,
+      zoo: defaultZoo(upstream, profile),
+      tasks: defaultTasks(upstream.dataset.shapes, 64, 80),
+      eval: {
+        l2Grid: [1e-2],
+        maxIter: 20,
+        ways: 5,
+        shots: [2, 4],
+        queries: 4,
+        episodes: 20,
+        finetune: { steps: 2, batchSize: 16, lr: 0.01 },
+      },
+      seeds: opts.seeds ?? 1,
+      resamples: 200,
+    };
+  }
+  if (profile === "cpu") {
+    const upstream = simclrConfig("cpu");
+    return {
+      profile,
+      upstream,
+      zoo: defaultZoo(upstream, profile),
+      tasks: defaultTasks(CPU_SHAPES, 1000, 500),
+      eval: {
+        l2Grid: upstream.eval.l2Grid,
+        maxIter: upstream.eval.maxIter,
+        ways: 5,
+        shots: [5, 20],
+        queries: 15,
+        episodes: 300,
+        finetune: { steps: 50, batchSize: 32, lr: 0.05 },
+      },
+      seeds: opts.seeds ?? 3,
+      resamples: 2000,
+    };
+  }
+  // the gpu profile's ResNet-18 recipe on the same single-object shapes variant as the cpu profile
+  const gpu = simclrConfig("gpu", { dataset: "shapes" });
+  const upstream = { ...gpu, dataset: { ...gpu.dataset, shapes: CPU_SHAPES } };
+  return {
+    profile,
+    upstream,
+    zoo: defaultZoo(upstream, profile),
+    tasks: defaultTasks(upstream.dataset.shapes, 10000, 2000),
+    eval: {
+      l2Grid: upstream.eval.l2Grid,
+      maxIter: upstream.eval.maxIter,
+      ways: 5,
+      shots: [5, 20],
+      queries: 15,
+      episodes: 600,
+      finetune: { steps: 1000, batchSize: 128, lr: 0.01 },
+    },
+    seeds: opts.seeds ?? 5,
+    resamples: 2000,
+  };
+}

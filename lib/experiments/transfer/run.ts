@@ -1,0 +1,150 @@
+/**
+ * One cached job of the transfer experiment: for a zoo model and a seed, load (or train) its encoder, measure
+ * the upstream linear probe and every downstream task's protocols, and return a plain-JSON
+ * {@link ModelSeedResult}. Results are entries of the shared cache (`lib/cache.ts`) keyed by everything that
+ * determines them, so re-running the notebook is instant; on CPU backends the jobs run side by side on a
+ * worker pool (`./run_worker.ts`), with the same results (every job is seeded).
+ *
+ * @module
+ */
+import { cached, type CacheOptions, jsonCodec } from "../../cache.ts";
+import type { BackendName } from "../../backend/mod.ts";
+import { defaultWorkerCount, WorkerPool } from "../../worker_pool.ts";
+import type { Estimate } from "../../stats/confidence.ts";
+import { loadSimclrData } from "../simclr/run.ts";
+import type { SimclrData } from "../simclr/pretrain.ts";
+import type { TransferConfig, ZooModel } from "./config.ts";
+import { loadTasks, type TaskData } from "./tasks.ts";
+import { zooEncoder } from "./zoo.ts";
+import { evaluateTask, probeAccuracy, type TaskResult } from "./evaluate.ts";
+
+/** Bump when the evaluation changes what a cached entry would contain. */
+export const TRANSFER_CACHE_VERSION = 1;
+
+/** What one (model, seed) measured. */
+export interface ModelSeedResult {
+  model: string;
+  seed: number;
+  /** Upstream linear-probe accuracy (the analogue of ImageNet linear top-1). */
+  upstream: Estimate;
+  tasks: TaskResult[];
+  /** Upstream training seconds of the encoder (0 for random init). */
+  trainSeconds: number;
+}
+
+/** What every worker of a {@link TransferPool} is set up with. */
+export interface TransferWorkerInit {
+  cfg: TransferConfig;
+  backend: BackendName;
+  cache?: CacheOptions;
+}
+
+/** One job: a model and a seed. */
+export interface TransferJob {
+  model: ZooModel;
+  seed: number;
+}
+
+/** Workers that evaluate (model, seed) jobs. */
+export type TransferPool = WorkerPool<TransferWorkerInit, TransferJob, ModelSeedResult>;
+
+/** The data and settings shared by the jobs of one notebook. */
+export interface TransferContext {
+  cfg: TransferConfig;
+  /** The upstream data (the SimCLR reproduction's, for the upstream probe and any pretraining). */
+  upstream: SimclrData;
+  tasks: TaskData[];
+  cache?: CacheOptions;
+  /** One line per computed job (default stderr; null for silence). */
+  log?: ((line: string) => void) | null;
+  pool?: TransferPool | null;
+}
+
+/** Load the upstream data and every task of `cfg`. */
+export async function loadTransferData(
+  cfg: TransferConfig,
+): Promise<Pick<TransferContext, "upstream" | "tasks">> {
+  const upstream = await loadSimclrData(cfg.upstream);
+  const tasks = await loadTasks(cfg.tasks, cfg.upstream.imageSize);
+  return { upstream, tasks };
+}
+
+/**
+ * Start workers that evaluate jobs side by side (one per core by default, `SSL_WORKERS` overrides), or null
+ * when that would not help (one worker, or a non-CPU backend). Close it when done.
+ */
+export function startTransferPool(
+  cfg: TransferConfig,
+  backend: BackendName,
+  opts: { workers?: number; cache?: CacheOptions } = {},
+): TransferPool | null {
+  const workers = opts.workers ?? defaultWorkerCount();
+  if (workers < 2 || (backend !== "wasm" && backend !== "cpu")) return null;
+  const init: TransferWorkerInit = { cfg, backend, ...(opts.cache ? { cache: opts.cache } : {}) };
+  return new WorkerPool(new URL("./run_worker.ts", import.meta.url), init, workers);
+}
+
+/** The cache key of a job: everything that determines its result. */
+export function jobKey(cfg: TransferConfig, job: TransferJob): unknown {
+  const { dataset, imageSize, cropScale, encoder, projection, optimizer } = cfg.upstream;
+  return {
+    what: "transfer-eval",
+    v: TRANSFER_CACHE_VERSION,
+    upstream: { dataset, imageSize, cropScale, encoder, projection, optimizer },
+    model: job.model.kind === "random" ? { kind: "random" } : { kind: "trained", run: job.model.run },
+    seed: job.seed,
+    tasks: cfg.tasks,
+    eval: cfg.eval,
+  };
+}
+
+async function compute(ctx: TransferContext, job: TransferJob): Promise<ModelSeedResult> {
+  const { cfg, upstream } = ctx;
+  const up = cfg.upstream;
+  const zoo = await zooEncoder({ cfg: up, data: upstream, cache: ctx.cache }, job.model, job.seed);
+  try {
+    const enc = zoo.newEncoder();
+    let upAcc: Estimate;
+    try {
+      upAcc = await probeAccuracy(enc, {
+        train: upstream.train,
+        test: upstream.test,
+        label: upstream.label,
+        numClasses: upstream.numClasses,
+        batch: { size: up.imageSize },
+      }, cfg.eval);
+    } finally {
+      enc.dispose();
+    }
+    const tasks: TaskResult[] = [];
+    for (const t of ctx.tasks) tasks.push(await evaluateTask(() => zoo.newEncoder(), t, cfg.eval, job.seed));
+    return { model: job.model.name, seed: job.seed, upstream: upAcc, tasks, trainSeconds: zoo.trainSeconds };
+  } finally {
+    zoo.dispose();
+  }
+}
+
+/** Evaluate (or load) one (model, seed) job (module doc). */
+export async function runTransferJob(ctx: TransferContext, job: TransferJob): Promise<ModelSeedResult> {
+  const t0 = performance.now();
+  let computed = false;
+  const pool = ctx.pool;
+  const result = await cached(
+    jobKey(ctx.cfg, job),
+    () => {
+      computed = true;
+      return pool ? pool.run(job) : compute(ctx, job);
+    },
+    jsonCodec<ModelSeedResult>(),
+    { name: "transfer-eval", ...ctx.cache, ...(pool ? { store: false } : {}) },
+  );
+  const log = ctx.log === undefined ? (l: string) => console.error(l) : ctx.log;
+  if (log && computed) {
+    log(
+      `transfer: ${job.model.name} seed ${job.seed}: upstream ${(100 * result.upstream.mean).toFixed(1)}% ` +
+        `(${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+  }
+  // a job's name is not part of its key: report the name it was asked under
+  return { ...result, model: job.model.name };
+}

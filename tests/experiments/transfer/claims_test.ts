@@ -1,0 +1,122 @@
+import { assert, assertEquals } from "@std/assert";
+import {
+  crossDomainClaims,
+  noSingleBestClaim,
+  POOLED_SETTINGS,
+  predictorClaims,
+  publishedClaims,
+  STRONG_CORRELATION,
+  supervisedClaims,
+  zooClaims,
+} from "../../../lib/experiments/transfer/claims.ts";
+import { loadEricssonTables, setting } from "../../../lib/experiments/transfer/published.ts";
+import type { ProtocolCorrelation } from "../../../lib/experiments/transfer/study.ts";
+import { validateResults } from "../../../lib/report/results.ts";
+import type { Estimate } from "../../../lib/stats/confidence.ts";
+
+const opts = { resamples: 300 };
+
+Deno.test("predictorClaims: one per natural-image setting, the verdict follows the CI vs the threshold", async () => {
+  const t = await loadEricssonTables();
+  const cs = predictorClaims(t, opts);
+  assertEquals(cs.map((c) => c.id), [
+    "a-imagenet-predicts-many-shot-linear",
+    "a-imagenet-predicts-many-shot-finetune",
+    "a-imagenet-predicts-few-shot-5",
+    "a-imagenet-predicts-few-shot-20",
+    "a-imagenet-predicts-few-shot-50",
+  ]);
+  for (const c of cs) {
+    const expected = c.ours.ci95[0] > STRONG_CORRELATION
+      ? "reproduced"
+      : c.ours.ci95[1] < STRONG_CORRELATION
+      ? "not-reproduced"
+      : "inconclusive";
+    assertEquals(c.verdict, expected, c.id);
+    assertEquals(c.ours.n, 13);
+  }
+});
+
+Deno.test("crossDomainClaims, supervisedClaims, noSingleBestClaim: ids, counts and rules", async () => {
+  const t = await loadEricssonTables();
+  const cd = crossDomainClaims(t, opts);
+  assertEquals(cd.map((c) => c.id), [
+    "a-weaker-cross-domain-5shot",
+    "a-weaker-cross-domain-20shot",
+    "a-weaker-cross-domain-50shot",
+    "a-weaker-chestx",
+    "a-weaker-isic",
+  ]);
+  const sup = supervisedClaims(t, opts);
+  // 40 pooled datasets: 11 + 11 + 10 + 4 + 1 + 1 + 1 + 1
+  assertEquals(POOLED_SETTINGS.map(setting).length, 8);
+  assertEquals(sup[0].ours.n, 40);
+  assertEquals(sup[1].ours.n, 22);
+  assert(sup.every((c) => c.ours.mean >= 0 && c.ours.mean <= 1));
+  const one = noSingleBestClaim(t, opts);
+  assert(one.ours.mean < 1 && one.ours.n === 40);
+  const all = publishedClaims(t, opts);
+  assertEquals(all.length, 5 + cd.length + sup.length + 1);
+  assertEquals(validateResults({ ...fakeProvenance, claims: all }), []);
+});
+
+const fakeProvenance = {
+  paper: "transfer",
+  profile: "smoke",
+  backend: "cpu",
+  device: "cpu",
+  versions: {},
+  seeds: [0],
+  commit: "x",
+  dirty: false,
+  startedAt: "now",
+  wallSeconds: 0,
+  metrics: {},
+};
+
+Deno.test("zooClaims: two claims per protocol, verdicts from the near ρ and the near − far gap", () => {
+  const e = (mean: number, lo: number, hi: number): Estimate => ({ mean, ci95: [lo, hi], n: 10 });
+  const corr = (rho: Estimate) => ({ pearson: rho, spearman: rho });
+  const rows: ProtocolCorrelation[] = [
+    {
+      protocol: "linear",
+      near: corr(e(0.9, 0.7, 1)),
+      far: corr(e(0.2, -0.3, 0.6)),
+      spearmanGap: e(0.7, 0.2, 1.2),
+      pearsonGap: e(0.7, 0.2, 1.2),
+    },
+    {
+      protocol: "finetune",
+      near: corr(e(0.3, -0.2, 0.8)),
+      far: corr(e(0.8, 0.6, 0.95)),
+      spearmanGap: e(-0.5, -0.9, -0.1),
+      pearsonGap: e(-0.5, -0.9, -0.1),
+    },
+  ];
+  const c = zooClaims(rows, 10);
+  assertEquals(c.map((x) => [x.id, x.verdict]), [
+    ["b-upstream-predicts-near-linear", "reproduced"],
+    ["b-near-beats-far-linear", "reproduced"],
+    ["b-upstream-predicts-near-finetune", "inconclusive"],
+    ["b-near-beats-far-finetune", "not-reproduced"],
+  ]);
+});
+
+Deno.test("zooClaims: an undefined correlation (NaN) makes no claim", () => {
+  const nan: Estimate = { mean: NaN, ci95: [NaN, NaN], n: 4 };
+  const ok: Estimate = { mean: 0.6, ci95: [0.1, 0.9], n: 4 };
+  const c = zooClaims([{
+    protocol: "linear",
+    near: { pearson: nan, spearman: nan },
+    far: { pearson: ok, spearman: ok },
+    spearmanGap: nan,
+    pearsonGap: nan,
+  }, {
+    protocol: "finetune",
+    near: { pearson: ok, spearman: ok },
+    far: { pearson: ok, spearman: ok },
+    spearmanGap: ok,
+    pearsonGap: ok,
+  }], 4);
+  assertEquals(c.map((x) => x.id), ["b-upstream-predicts-near-finetune", "b-near-beats-far-finetune"]);
+});
