@@ -49,10 +49,10 @@ export class MultiHeadAttention extends Layer {
     }
     const h = this.heads, dh = this.headDim;
     return tf.tidy(() => {
-      const qkv = tf.transpose(tf.reshape(this.qkv.apply(x), [b, t, 3, h, dh]), [2, 0, 3, 1, 4]);
-      const [q, k, v] = tf.split(tf.reshape(qkv, [3, b * h, t, dh]), 3, 0).map((z) =>
-        tf.reshape(z, [b * h, t, dh]) as tf.Tensor3D
-      );
+      // [B, T, 3·H, Dh] → [B, 3·H, T, Dh]: a rank-4 transpose (tfjs-wasm has no rank-5 transpose kernel and
+      // falls back to a generic loop ~100× slower), then q, k, v are the three blocks of H heads along axis 1
+      const qkv = tf.transpose(tf.reshape(this.qkv.apply(x), [b, t, 3 * h, dh]), [0, 2, 1, 3]);
+      const [q, k, v] = tf.split(qkv, 3, 1).map((z) => tf.reshape(z, [b * h, t, dh]) as tf.Tensor3D);
       const attn = tf.softmax(tf.matMul(tf.mul(q, 1 / Math.sqrt(dh)), k, false, true));
       const out = tf.reshape(tf.transpose(tf.reshape(tf.matMul(attn, v), [b, h, t, dh]), [0, 2, 1, 3]), [
         b,

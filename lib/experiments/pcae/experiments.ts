@@ -1,0 +1,125 @@
+/**
+ * The experiment drivers of the notebook: the paired MAE / PCAE / random-init runs of every seed (evaluated with
+ * and without inference-time dropping), the inference throughput at each drop ratio, and
+ * the timed pretraining steps. Timings are measured in this thread once the workers are idle and cached like
+ * everything else (a re-run shows the timings of the run that measured them).
+ *
+ * @module
+ */
+import { cached, jsonCodec } from "../../cache.ts";
+import { toBatch } from "../../data/batch.ts";
+import { backendInfo } from "../../backend/mod.ts";
+import { baseRun } from "./config.ts";
+import { disposeModel } from "./model.ts";
+import { type PcaeContext, type PcaeRunResult, randomInit, runPcae, trainedModel } from "./run.ts";
+import type { PcaeEval } from "./evaluate.ts";
+import { inferenceThroughput, stepSeconds } from "./timing.ts";
+
+/** The runs of every seed. */
+export interface MethodRuns {
+  seeds: number[];
+  mae: PcaeRunResult[];
+  pcae: PcaeRunResult[];
+  random: PcaeEval[];
+}
+
+/** MAE and PCAE pretraining and the random-init baseline for seeds 0 … cfg.seeds − 1 (side by side on the pool). */
+export async function methodRuns(ctx: PcaeContext): Promise<MethodRuns> {
+  const seeds = Array.from({ length: ctx.cfg.seeds }, (_, i) => i);
+  const [mae, pcae, random] = await Promise.all([
+    Promise.all(seeds.map((s) => runPcae(ctx, baseRun(ctx.cfg, "mae", s)))),
+    Promise.all(seeds.map((s) => runPcae(ctx, baseRun(ctx.cfg, "pcae", s)))),
+    Promise.all(seeds.map((s) => randomInit(ctx, s))),
+  ]);
+  return { seeds, mae, pcae, random };
+}
+
+/** Inference throughput (images/s) of one seed's pretrained PCAE student at each drop ratio. */
+export interface ThroughputResult {
+  seed: number;
+  ratios: number[];
+  imagesPerSecond: number[];
+}
+
+function timingKey(ctx: PcaeContext, what: string, seed: number) {
+  const { dataset, imageSize, encoder, decoder, teacher, eval: e, dropRatios, batchSize, base } = ctx.cfg;
+  return {
+    what,
+    dataset,
+    imageSize,
+    encoder,
+    decoder,
+    teacher,
+    timing: e.timing,
+    dropRatios,
+    batchSize,
+    base,
+    seed,
+    backend: backendInfo()?.name ?? "unknown",
+  };
+}
+
+/** {@link ThroughputResult} per seed (timed here, one seed after the other; cached). */
+export async function dropThroughput(ctx: PcaeContext): Promise<ThroughputResult[]> {
+  const { cfg, data } = ctx;
+  const out: ThroughputResult[] = [];
+  for (let seed = 0; seed < cfg.seeds; seed++) {
+    out.push(
+      await cached(
+        timingKey(ctx, "pcae-throughput", seed),
+        async () => {
+          const { model } = await trainedModel(ctx, baseRun(cfg, "pcae", seed));
+          const n = Math.min(cfg.eval.timing.batch, data.test.n);
+          const x = toBatch(data.test, Array.from({ length: n }, (_, i) => i));
+          try {
+            const ips = await inferenceThroughput(
+              model.student,
+              x,
+              cfg.dropRatios,
+              cfg.teacher.dropBefore,
+              cfg.eval.timing,
+            );
+            return { seed, ratios: cfg.dropRatios, imagesPerSecond: ips };
+          } finally {
+            x.dispose();
+            disposeModel(model);
+          }
+        },
+        jsonCodec<ThroughputResult>(),
+        { name: "pcae-timing", ...ctx.cache },
+      ),
+    );
+  }
+  return out;
+}
+
+/** Median seconds per pretraining step of MAE and PCAE for one seed's initialisation. */
+export interface StepTiming {
+  seed: number;
+  mae: number;
+  pcae: number;
+}
+
+/** {@link StepTiming} per seed, on one training batch of the profile's size (timed alternately; cached). */
+export async function stepTimings(ctx: PcaeContext): Promise<StepTiming[]> {
+  const { cfg, data } = ctx;
+  const out: StepTiming[] = [];
+  for (let seed = 0; seed < cfg.seeds; seed++) {
+    out.push(
+      await cached(
+        timingKey(ctx, "pcae-step-timing", seed),
+        async () => {
+          const x = toBatch(data.train, Array.from({ length: cfg.batchSize }, (_, i) => i));
+          try {
+            return { seed, ...(await stepSeconds(cfg, seed, x, cfg.eval.timing)) };
+          } finally {
+            x.dispose();
+          }
+        },
+        jsonCodec<StepTiming>(),
+        { name: "pcae-timing", ...ctx.cache },
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+/**
+ * Evaluation of a trained run on frozen features:
+ *
+ * - **per-stage linear probe** (Table 7): the encoder runs in eval mode over the whole (un-augmented) train and
+ *   test images; every stage's output is averaged over its spatial positions and probed with the linear-probe
+ *   protocol of `lib/eval/linear_probe.ts` (the last stage's pooled output is the representation h);
+ * - **invariance to the jigsaw transform** (Figure 3): for test images I, the ℓ2 distance between the unit-norm
+ *   representation of the whole image, φ(I)/‖φ(I)‖, and the unit-norm representation of its jigsaw transform
+ *   I^t (the training transform: crop, 3×3 jittered patches, per-patch colour, shuffle) computed by the same
+ *   encoder as the mean of the 9 patch representations. Both live in the encoder's space, so the measure
+ *   is the same for every method (PIRL's heads f and g, which the paper's figure uses, do not exist for Jigsaw,
+ *   supervised or random init). For PIRL runs the paper's own quantity, ‖f̂(v_I) − ĝ(v_It)‖ with the trained
+ *   heads, is reported beside it.
+ *
+ * Everything reads tensors asynchronously (`await t.data()`).
+ *
+ * @module
+ */
+import { tf } from "../../tf.ts";
+import { Rng } from "../../rng.ts";
+import { toBatch } from "../../data/batch.ts";
+import { extractFeatures } from "../../eval/features.ts";
+import { linearProbe } from "../../eval/linear_probe.ts";
+import type { Estimate } from "../../stats/confidence.ts";
+import { l2NormalizeRows } from "../../losses/pair_similarity.ts";
+import type { PirlConfig, RunSpec } from "./config.ts";
+import { PATCHES, patchFeatures, type PirlModel } from "./model.ts";
+import type { PirlData } from "./pretrain.ts";
+import { jigsawView, permutationSet } from "./views.ts";
+
+/** Linear-probe result of one encoder stage. */
+export interface StageProbe {
+  /** Stage index (0 = first). */
+  stage: number;
+  /** Feature dimension (channels of the stage). */
+  dim: number;
+  /** Test accuracy with its Wilson 95% CI over test images. */
+  accuracy: Estimate;
+  bestL2: number;
+}
+
+/** Jigsaw-invariance distances of one run. */
+export interface InvarianceResult {
+  /** ‖φ̂(I) − mean-patch φ̂(I^t)‖ per test image (encoder space; see the module doc). */
+  encoder: number[];
+  /** ‖f̂(v_I) − ĝ(v_It)‖ per test image with the trained PIRL heads (PIRL runs with λ > 0), else null. */
+  heads: number[] | null;
+}
+
+/** What one evaluated run measured (plain JSON, cached). */
+export interface PirlEvalResult {
+  stages: StageProbe[];
+  invariance: InvarianceResult;
+}
+
+/** Linear probe of every encoder stage (spatially averaged), on whole train and test images. */
+export async function stageProbes(cfg: PirlConfig, data: PirlData, model: PirlModel): Promise<StageProbe[]> {
+  const opts = { labelSet: data.label, batch: { size: cfg.imageSize }, batchSize: 250, stages: true };
+  const train = await extractFeatures(model.encoder, data.train, opts);
+  const test = await extractFeatures(model.encoder, data.test, opts);
+  const out: StageProbe[] = [];
+  for (let s = 0; s < train.stages!.length; s++) {
+    const lp = await linearProbe(train.stages![s], test.stages![s], {
+      l2Grid: cfg.eval.l2Grid,
+      maxIter: cfg.eval.maxIter,
+      numClasses: data.numClasses,
+    });
+    out.push({ stage: s, dim: train.stages![s].dim, accuracy: lp.accuracy, bestL2: lp.bestL2 });
+  }
+  return out;
+}
+
+function rowDistances(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() =>
+    tf.norm(tf.sub(l2NormalizeRows(a), l2NormalizeRows(b)), "euclidean", 1) as tf.Tensor1D
+  );
+}
+
+/**
+ * Jigsaw-invariance distances (module doc) on the first `cfg.eval.invarianceImages` test images, with the
+ * transforms drawn from `Rng(run.seed).fork("invariance")`.
+ */
+export async function invariance(
+  cfg: PirlConfig,
+  run: RunSpec,
+  model: PirlModel,
+  data: PirlData,
+): Promise<InvarianceResult> {
+  const n = Math.min(cfg.eval.invarianceImages, data.test.n);
+  const rng = new Rng(run.seed).fork("invariance");
+  const perms = permutationSet(cfg);
+  const evalMode = { training: false };
+  const enc: number[] = [], heads: number[] = [];
+  const g = model.heads.g, f = model.heads.f;
+  for (let start = 0; start < n; start += 100) {
+    const idx = Array.from({ length: Math.min(100, n - start) }, (_, k) => start + k);
+    const [dEnc, dHeads] = tf.tidy(() => {
+      const full = toBatch(data.test, idx);
+      const whole = model.encoder.apply(toBatch(data.test, idx, { size: cfg.imageSize }), evalMode).h;
+      const j = jigsawView(full, rng, cfg, perms);
+      const concat = patchFeatures(model.encoder, j.patches, evalMode);
+      const b = idx.length, d = model.encoder.outDim;
+      const meanPatch = tf.mean(tf.reshape(concat, [b, PATCHES, d]), 1) as tf.Tensor2D;
+      const out: tf.Tensor1D[] = [rowDistances(whole, meanPatch)];
+      if (f && g) out.push(rowDistances(f.apply(whole, evalMode), g.apply(concat, evalMode)));
+      return out;
+    });
+    enc.push(...await dEnc.data());
+    if (dHeads) heads.push(...await dHeads.data());
+    tf.dispose([dEnc, dHeads]);
+  }
+  return { encoder: enc, heads: f && g ? heads : null };
+}
+
+/** Evaluate a trained model: per-stage probes and invariance distances. */
+export async function evaluatePirlRun(
+  cfg: PirlConfig,
+  run: RunSpec,
+  model: PirlModel,
+  data: PirlData,
+): Promise<PirlEvalResult> {
+  return { stages: await stageProbes(cfg, data, model), invariance: await invariance(cfg, run, model, data) };
+}

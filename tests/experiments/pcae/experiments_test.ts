@@ -1,0 +1,37 @@
+import { assert, assertEquals } from "@std/assert";
+import { dropThroughput, methodRuns, stepTimings } from "../../../lib/experiments/pcae/experiments.ts";
+import { startPcaePool } from "../../../lib/experiments/pcae/run.ts";
+import { tiny } from "./_helpers.ts";
+
+Deno.test("methodRuns / dropThroughput / stepTimings: every seed, cached on the second call", async () => {
+  const { cfg, data } = await tiny();
+  const dir = await Deno.makeTempDir();
+  const ctx = { cfg, data, cache: { dir, fresh: false }, log: null };
+  const runs = await methodRuns(ctx);
+  assertEquals(runs.seeds, [0]);
+  assertEquals([runs.mae[0].run.method, runs.pcae[0].run.method], ["mae", "pcae"]);
+  assertEquals(runs.random.length, 1);
+  const tp = await dropThroughput(ctx);
+  assertEquals(tp[0].imagesPerSecond.length, cfg.dropRatios.length);
+  const st = await stepTimings(ctx);
+  assert(st[0].mae > 0 && st[0].pcae > 0);
+  assertEquals(await stepTimings(ctx), st, "timings come from the cache the second time");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("methodRuns on a worker pool equals the same runs in this thread", async () => {
+  const { cfg, data } = await tiny();
+  const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  const pool = startPcaePool(cfg, "cpu", { workers: 2, cache: { dir: b, fresh: false } });
+  assert(pool !== null);
+  try {
+    const here = await methodRuns({ cfg, data, cache: { dir: a, fresh: false }, log: null });
+    const there = await methodRuns({ cfg, data, cache: { dir: b, fresh: false }, log: null, pool });
+    assertEquals(there.pcae.map((r) => r.eval), here.pcae.map((r) => r.eval));
+    assertEquals(there.random, here.random);
+  } finally {
+    pool.close();
+    await Deno.remove(a, { recursive: true });
+    await Deno.remove(b, { recursive: true });
+  }
+});
