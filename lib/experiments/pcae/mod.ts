@@ -1,7 +1,7 @@
 /**
  * The PCAE reproduction (Li et al., ICLR 2023) against MAE (He et al., CVPR 2022) at small scale: profile
  * configurations, the mean-token redundancy rule, MAE and PCAE pretraining, evaluation with inference-time token
- * dropping, analytic FLOPs, timings, claims with verdicts and figure specs. `notebooks/pcae.ipynb` is the
+ * dropping, analytic FLOPs, timings, claims with verdicts and figure specs. `notebooks/04_pcae.ipynb` is the
  * walkthrough.
  *
  * @module

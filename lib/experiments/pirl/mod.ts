@@ -3,7 +3,7 @@
  * whole-image and jigsaw views, the shared-encoder model with PIRL's heads and the Jigsaw classifier,
  * pretraining with the NCE loss and memory bank, per-stage and invariance evaluation, cached runs, the study
  * drivers, claims with verdicts, the histogram figure and the notebook display helpers.
- * `notebooks/pirl.ipynb` is the walkthrough.
+ * `notebooks/01_pirl.ipynb` is the walkthrough.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * The SimCLR reproduction (Chen et al., ICML 2020) at small scale: profile configurations, the two view
  * protocols, pretraining and evaluation of cached runs, the seven ablation drivers, their claims with
- * verdicts, figure specs and notebook display helpers. `notebooks/simclr.ipynb` is the walkthrough.
+ * verdicts, figure specs and notebook display helpers. `notebooks/02_simclr.ipynb` is the walkthrough.
  *
  * @module
  */
