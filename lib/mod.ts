@@ -7,6 +7,7 @@ export { tf } from "./tf.ts";
 export { Rng } from "./rng.ts";
 export * from "./backend/mod.ts";
 export * from "./data/mod.ts";
+export * from "./data/labeled_splits.ts";
 export * from "./papers.ts";
 export * from "./paths.ts";
 export * from "./models/types.ts";

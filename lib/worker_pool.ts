@@ -23,6 +23,8 @@
  *
  * @module
  */
+import type { BackendName } from "./backend/mod.ts";
+import type { CacheOptions } from "./cache.ts";
 
 /** Message from the pool to a worker. */
 type ToWorker = { kind: "init"; init: unknown } | { kind: "job"; id: number; job: unknown };
@@ -215,4 +217,28 @@ export function serveJobs<Init, Job, Result>(
       }
     })();
   };
+}
+
+/** What an experiment's run workers start with: its configuration, the backend and the cache options. */
+export interface RunWorkerInit<Cfg> {
+  cfg: Cfg;
+  backend: BackendName;
+  cache?: CacheOptions;
+}
+
+/**
+ * Start workers from `moduleUrl` that run an experiment's jobs side by side, one per core by default
+ * (`SSL_WORKERS` overrides), or return null when that would not help: one worker, or a backend that is not a
+ * CPU backend (a GPU is shared, and tfjs-node already uses every core). Close the pool when done.
+ */
+export function startRunPool<Cfg, Job, Result>(
+  moduleUrl: URL,
+  cfg: Cfg,
+  backend: BackendName,
+  opts: { workers?: number; cache?: CacheOptions } = {},
+): WorkerPool<RunWorkerInit<Cfg>, Job, Result> | null {
+  const workers = opts.workers ?? defaultWorkerCount();
+  if (workers < 2 || (backend !== "wasm" && backend !== "cpu")) return null;
+  const init: RunWorkerInit<Cfg> = { cfg, backend, ...(opts.cache ? { cache: opts.cache } : {}) };
+  return new WorkerPool(moduleUrl, init, workers);
 }

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
-import { defaultWorkerCount, WorkerPool } from "../lib/worker_pool.ts";
+import { defaultWorkerCount, startRunPool, WorkerPool } from "../lib/worker_pool.ts";
 
 const SQUARE = new URL("./fixtures/workers/square_worker.ts", import.meta.url);
 type Out = { value: number; worker: string };
@@ -63,5 +63,20 @@ Deno.test("defaultWorkerCount: SSL_WORKERS overrides, bad values are a clear err
   } finally {
     if (old === undefined) Deno.env.delete("SSL_WORKERS");
     else Deno.env.set("SSL_WORKERS", old);
+  }
+});
+
+Deno.test("startRunPool: null for one worker or a non-CPU backend, else a pool given { cfg, backend }", async () => {
+  const url = new URL("./fixtures/workers/square_worker.ts", import.meta.url);
+  assertEquals(startRunPool(url, { offset: 1 }, "wasm", { workers: 1 }), null);
+  assertEquals(startRunPool(url, { offset: 1 }, "webgpu", { workers: 2 }), null);
+  const pool = startRunPool<{ offset: number }, number, { value: number }>(url, { offset: 1 }, "cpu", {
+    workers: 2,
+  })!;
+  try {
+    assertEquals(pool.size, 2);
+    assertEquals((await Promise.all([2, 3].map((j) => pool.run(j)))).map((r) => r.value), [9, 16]);
+  } finally {
+    pool.close();
   }
 });

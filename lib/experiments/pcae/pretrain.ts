@@ -14,9 +14,9 @@
  *
  * @module
  */
+import type { LabeledSplits } from "../../data/labeled_splits.ts";
 import { tf } from "../../tf.ts";
 import { Rng } from "../../rng.ts";
-import type { Split } from "../../data/types.ts";
 import { toBatch } from "../../data/batch.ts";
 import { adamw, excludeBiasAndNorm } from "../../train/optimizers.ts";
 import { warmupCosine } from "../../train/schedules.ts";
@@ -31,13 +31,7 @@ import { buildModel, type PcaeModel, trainableVariables } from "./model.ts";
 import { keepLeastRedundant } from "./redundancy.ts";
 
 /** The data a run trains and evaluates on. */
-export interface PcaeData {
-  train: Split;
-  test: Split;
-  label: string;
-  numClasses: number;
-  provenance: string;
-}
+export type PcaeData = LabeledSplits;
 
 /** A batch's split of patch positions: visible (student) and masked, both ascending, per sample. */
 export interface MaskSplit {

@@ -9,11 +9,10 @@
  * @module
  */
 import { cached, type CacheOptions, jsonCodec, tensorMapCodec } from "../../cache.ts";
-import { loadDataset } from "../../data/mod.ts";
-import { subsetSplit } from "../../data/types.ts";
+import { loadLabeledSplits } from "../../data/labeled_splits.ts";
 import { tf } from "../../tf.ts";
 import type { BackendName } from "../../backend/mod.ts";
-import { defaultWorkerCount, WorkerPool } from "../../worker_pool.ts";
+import { type RunWorkerInit, startRunPool, type WorkerPool } from "../../worker_pool.ts";
 import { type PcaeConfig, type PcaeRunSpec, runLabel } from "./config.ts";
 import {
   buildEncoder,
@@ -59,11 +58,7 @@ export interface PcaeRunResult {
 }
 
 /** What every worker is set up with. */
-export interface PcaeWorkerInit {
-  cfg: PcaeConfig;
-  backend: BackendName;
-  cache?: CacheOptions;
-}
+export type PcaeWorkerInit = RunWorkerInit<PcaeConfig>;
 
 /** Workers that run PCAE jobs. */
 export type PcaePool = WorkerPool<PcaeWorkerInit, PcaeJob, PcaeRunResult | PcaeEval>;
@@ -77,31 +72,12 @@ export function startPcaePool(
   backend: BackendName,
   opts: { workers?: number; cache?: CacheOptions } = {},
 ): PcaePool | null {
-  const workers = opts.workers ?? defaultWorkerCount();
-  if (workers < 2 || (backend !== "wasm" && backend !== "cpu")) return null;
-  const init: PcaeWorkerInit = { cfg, backend, ...(opts.cache ? { cache: opts.cache } : {}) };
-  return new WorkerPool(new URL("./run_worker.ts", import.meta.url), init, workers);
+  return startRunPool(new URL("./run_worker.ts", import.meta.url), cfg, backend, opts);
 }
 
 /** Load the profile's dataset at the profile's image size (shapes is generated from its seed). */
 export async function loadPcaeData(cfg: PcaeConfig): Promise<PcaeData> {
-  const d = cfg.dataset;
-  const ds = d.name === "shapes"
-    ? await loadDataset("shapes", {
-      seed: d.seed,
-      nTrain: d.nTrain,
-      nTest: d.nTest,
-      shapes: d.shapes,
-      size: cfg.imageSize,
-      quiet: true,
-    })
-    : await loadDataset(d.name, { size: cfg.imageSize, quiet: true });
-  const first = (n: number) => Array.from({ length: n }, (_, i) => i);
-  const train = ds.train.n > d.nTrain ? subsetSplit(ds.train, first(d.nTrain)) : ds.train;
-  const test = ds.test.n > d.nTest ? subsetSplit(ds.test, first(d.nTest)) : ds.test;
-  const classes = ds.labelSets[d.label];
-  if (!classes) throw new Error(`pcae: dataset ${d.name} has no label set "${d.label}"`);
-  return { train, test, label: d.label, numClasses: classes.length, provenance: ds.provenance };
+  return await loadLabeledSplits(cfg.dataset, { size: cfg.imageSize });
 }
 
 function modelKey(cfg: PcaeConfig, run: PcaeRunSpec) {

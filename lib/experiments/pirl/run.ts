@@ -8,11 +8,10 @@
  * @module
  */
 import { cached, type CacheOptions, jsonCodec, tensorMapCodec } from "../../cache.ts";
-import { loadDataset } from "../../data/mod.ts";
-import { subsetSplit } from "../../data/types.ts";
+import { loadLabeledSplits } from "../../data/labeled_splits.ts";
 import { tf } from "../../tf.ts";
 import type { BackendName } from "../../backend/mod.ts";
-import { defaultWorkerCount, WorkerPool } from "../../worker_pool.ts";
+import { type RunWorkerInit, startRunPool, type WorkerPool } from "../../worker_pool.ts";
 import { type PirlConfig, runLabel, type RunSpec } from "./config.ts";
 import {
   buildPirlModel,
@@ -28,11 +27,7 @@ import { evaluatePirlRun, type PirlEvalResult } from "./evaluate.ts";
 export const PIRL_CACHE_VERSION = 1;
 
 /** What every worker of a {@link PirlPool} is set up with. */
-export interface PirlWorkerInit {
-  cfg: PirlConfig;
-  backend: BackendName;
-  cache?: CacheOptions;
-}
+export type PirlWorkerInit = RunWorkerInit<PirlConfig>;
 
 /** Workers that train and evaluate PIRL-reproduction runs. */
 export type PirlPool = WorkerPool<PirlWorkerInit, RunSpec, PirlRunResult>;
@@ -73,30 +68,12 @@ export function startPirlPool(
   backend: BackendName,
   opts: { workers?: number; cache?: CacheOptions } = {},
 ): PirlPool | null {
-  const workers = opts.workers ?? defaultWorkerCount();
-  if (workers < 2 || (backend !== "wasm" && backend !== "cpu")) return null;
-  const init: PirlWorkerInit = { cfg, backend, ...(opts.cache ? { cache: opts.cache } : {}) };
-  return new WorkerPool(new URL("./run_worker.ts", import.meta.url), init, workers);
+  return startRunPool(new URL("./run_worker.ts", import.meta.url), cfg, backend, opts);
 }
 
 /** Load the profile's dataset (shapes generated from its seed with its options; cifar10 downloaded). */
 export async function loadPirlData(cfg: PirlConfig): Promise<PirlData> {
-  const d = cfg.dataset;
-  const ds = d.name === "shapes"
-    ? await loadDataset("shapes", {
-      seed: d.seed,
-      nTrain: d.nTrain,
-      nTest: d.nTest,
-      shapes: d.shapes,
-      quiet: true,
-    })
-    : await loadDataset(d.name, { quiet: true });
-  const first = (n: number) => Array.from({ length: n }, (_, i) => i);
-  const train = ds.train.n > d.nTrain ? subsetSplit(ds.train, first(d.nTrain)) : ds.train;
-  const test = ds.test.n > d.nTest ? subsetSplit(ds.test, first(d.nTest)) : ds.test;
-  const classes = ds.labelSets[d.label];
-  if (!classes) throw new Error(`pirl: dataset ${d.name} has no label set "${d.label}"`);
-  return { train, test, label: d.label, numClasses: classes.length, provenance: ds.provenance };
+  return await loadLabeledSplits(cfg.dataset);
 }
 
 function modelKey(cfg: PirlConfig, run: RunSpec) {

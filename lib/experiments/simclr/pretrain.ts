@@ -9,9 +9,9 @@
  *
  * @module
  */
+import type { LabeledSplits } from "../../data/labeled_splits.ts";
 import { tf } from "../../tf.ts";
 import { Rng } from "../../rng.ts";
-import type { Split } from "../../data/types.ts";
 import { toBatch } from "../../data/batch.ts";
 import { adam } from "../../train/optimizers.ts";
 import { warmupCosine } from "../../train/schedules.ts";
@@ -22,15 +22,7 @@ import { makeSingleView, makeViews } from "./views.ts";
 import { contrastiveLoss } from "./losses.ts";
 
 /** The data a run trains and evaluates on. */
-export interface SimclrData {
-  train: Split;
-  test: Split;
-  /** Label set used for evaluation. */
-  label: string;
-  numClasses: number;
-  /** Where the images came from (for provenance). */
-  provenance: string;
-}
+export type SimclrData = LabeledSplits;
 
 /** The outcome of training. */
 export interface PretrainResult {

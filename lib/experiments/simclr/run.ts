@@ -7,8 +7,7 @@
  * @module
  */
 import { cached, type CacheOptions, jsonCodec, tensorMapCodec } from "../../cache.ts";
-import { loadDataset } from "../../data/mod.ts";
-import { subsetSplit } from "../../data/types.ts";
+import { loadLabeledSplits } from "../../data/labeled_splits.ts";
 import { tf as tfns } from "../../tf.ts";
 import type { Tensor as TfTensor } from "../../tf.ts";
 import { runLabel, type RunSpec, type SimclrConfig, stepsOf } from "./config.ts";
@@ -17,7 +16,7 @@ import { pretrain, type SimclrData } from "./pretrain.ts";
 import { type EvalResult, evaluateRun } from "./evaluate.ts";
 import { type TransformPrediction, transformPrediction } from "./transform_prediction.ts";
 import type { BackendName } from "../../backend/mod.ts";
-import { defaultWorkerCount, WorkerPool } from "../../worker_pool.ts";
+import { type RunWorkerInit, startRunPool, type WorkerPool } from "../../worker_pool.ts";
 
 /** Bump when training or evaluation code changes what a cached entry would contain. */
 export const SIMCLR_CACHE_VERSION = 3;
@@ -38,11 +37,7 @@ export interface SimclrContext {
 }
 
 /** What every worker of a {@link SimclrPool} is set up with. */
-export interface SimclrWorkerInit {
-  cfg: SimclrConfig;
-  backend: BackendName;
-  cache?: CacheOptions;
-}
+export type SimclrWorkerInit = RunWorkerInit<SimclrConfig>;
 
 /** One job of a {@link SimclrPool}: train (or load) and evaluate a run. */
 export interface SimclrJob {
@@ -63,10 +58,7 @@ export function startSimclrPool(
   backend: BackendName,
   opts: { workers?: number; cache?: CacheOptions } = {},
 ): SimclrPool | null {
-  const workers = opts.workers ?? defaultWorkerCount();
-  if (workers < 2 || (backend !== "wasm" && backend !== "cpu")) return null;
-  const init: SimclrWorkerInit = { cfg, backend, ...(opts.cache ? { cache: opts.cache } : {}) };
-  return new WorkerPool(new URL("./run_worker.ts", import.meta.url), init, workers);
+  return startRunPool(new URL("./run_worker.ts", import.meta.url), cfg, backend, opts);
 }
 
 /** What a run measured. */
@@ -92,22 +84,7 @@ export interface RunResult {
  * cifar10 is downloaded on first use).
  */
 export async function loadSimclrData(cfg: SimclrConfig): Promise<SimclrData> {
-  const d = cfg.dataset;
-  const ds = d.name === "shapes"
-    ? await loadDataset("shapes", {
-      seed: d.seed,
-      nTrain: d.nTrain,
-      nTest: d.nTest,
-      shapes: d.shapes,
-      quiet: true,
-    })
-    : await loadDataset(d.name, { quiet: true });
-  const first = (n: number) => Array.from({ length: n }, (_, i) => i);
-  const train = ds.train.n > d.nTrain ? subsetSplit(ds.train, first(d.nTrain)) : ds.train;
-  const test = ds.test.n > d.nTest ? subsetSplit(ds.test, first(d.nTest)) : ds.test;
-  const classes = ds.labelSets[d.label];
-  if (!classes) throw new Error(`simclr: dataset ${d.name} has no label set "${d.label}"`);
-  return { train, test, label: d.label, numClasses: classes.length, provenance: ds.provenance };
+  return await loadLabeledSplits(cfg.dataset);
 }
 
 function modelKey(cfg: SimclrConfig, run: RunSpec) {

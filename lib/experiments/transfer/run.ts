@@ -9,7 +9,7 @@
  */
 import { cached, type CacheOptions, jsonCodec } from "../../cache.ts";
 import type { BackendName } from "../../backend/mod.ts";
-import { defaultWorkerCount, WorkerPool } from "../../worker_pool.ts";
+import { type RunWorkerInit, startRunPool, type WorkerPool } from "../../worker_pool.ts";
 import type { Estimate } from "../../stats/confidence.ts";
 import { loadSimclrData } from "../simclr/run.ts";
 import type { SimclrData } from "../simclr/pretrain.ts";
@@ -33,11 +33,7 @@ export interface ModelSeedResult {
 }
 
 /** What every worker of a {@link TransferPool} is set up with. */
-export interface TransferWorkerInit {
-  cfg: TransferConfig;
-  backend: BackendName;
-  cache?: CacheOptions;
-}
+export type TransferWorkerInit = RunWorkerInit<TransferConfig>;
 
 /** One job: a model and a seed. */
 export interface TransferJob {
@@ -78,10 +74,7 @@ export function startTransferPool(
   backend: BackendName,
   opts: { workers?: number; cache?: CacheOptions } = {},
 ): TransferPool | null {
-  const workers = opts.workers ?? defaultWorkerCount();
-  if (workers < 2 || (backend !== "wasm" && backend !== "cpu")) return null;
-  const init: TransferWorkerInit = { cfg, backend, ...(opts.cache ? { cache: opts.cache } : {}) };
-  return new WorkerPool(new URL("./run_worker.ts", import.meta.url), init, workers);
+  return startRunPool(new URL("./run_worker.ts", import.meta.url), cfg, backend, opts);
 }
 
 /** The cache key of a job: everything that determines its result. */
