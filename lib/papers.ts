@@ -20,9 +20,13 @@ export interface PaperTable {
   rows: PaperRow[];
 }
 
+/** Columns that hold free text (a remark on the row's number, its source) rather than numbers. */
+export const TEXT_COLUMNS: readonly string[] = ["note", "notes", "source"];
+
 /**
- * Parse a published-numbers CSV: header row, comma separated, no quoting. Cells of the first column stay text
- * (model / method names); others must be numbers (empty cells become NaN).
+ * Parse a published-numbers CSV: header row, comma separated, no quoting. Cells of the first column (model /
+ * method names) and of the free-text columns {@link TEXT_COLUMNS} stay text; others must be numbers (empty cells
+ * become NaN).
  * @throws a one-line error naming `source` and the line for a ragged row or a non-numeric value.
  */
 export function parsePaperCsv(text: string, source: string): PaperTable {
@@ -36,7 +40,7 @@ export function parsePaperCsv(text: string, source: string): PaperTable {
     }
     const row: PaperRow = {};
     cells.forEach((cell, j) => {
-      if (j === 0) row[columns[j]] = cell;
+      if (j === 0 || TEXT_COLUMNS.includes(columns[j])) row[columns[j]] = cell;
       else {
         const v = cell === "" ? NaN : Number(cell);
         if (cell !== "" && !Number.isFinite(v)) {

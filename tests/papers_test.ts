@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { loadPaperTable, paperValue, parsePaperCsv } from "../lib/papers.ts";
+import { loadPaperTable, type PaperId, paperValue, parsePaperCsv } from "../lib/papers.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 
 Deno.test("published tables match their recorded SHA-256 sums", async () => {
@@ -26,4 +26,19 @@ Deno.test("parsePaperCsv rejects ragged rows and non-numbers with one line namin
   assertEquals(e1.message.includes("\n"), false);
   assertThrows(() => parsePaperCsv("a,b\nx,abc\n", "p/t.csv"), Error, 'column "b" is not a number');
   assertThrows(() => paperValue(parsePaperCsv("a,b\nx,1\n", "p/t.csv"), "y", "b"), Error, 'no row "y"');
+});
+
+Deno.test("free-text columns (note, source) stay text; every published table loads", async () => {
+  const t = parsePaperCsv("quantity,value,note\nacc,68.0,linear probe of ViT-B\n", "p/q.csv");
+  assertEquals(t.rows[0], { quantity: "acc", value: 68, note: "linear probe of ViT-B" });
+  const mae = await loadPaperTable("mae2022", "headline.csv");
+  assertEquals(paperValue(mae, "vitb_linear_top1", "value"), 68.0);
+  assertThrows(() => paperValue(mae, "vitb_linear_top1", "note"), Error, 'no numeric column "note"');
+  const dir = `${REPO_ROOT}/data/papers`;
+  for (const paper of Deno.readDirSync(dir)) {
+    if (!paper.isDirectory) continue;
+    for (const f of Deno.readDirSync(`${dir}/${paper.name}`)) {
+      if (f.name.endsWith(".csv")) await loadPaperTable(paper.name as PaperId, f.name);
+    }
+  }
 });

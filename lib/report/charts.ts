@@ -69,7 +69,12 @@ function seriesSpec(
     data: { values: points },
     width: chart.width,
     height: chart.height,
-    encoding: { x, ...chart.xExtra, color: { field: "series", type: "nominal", title: null } },
+    encoding: {
+      x,
+      ...chart.xExtra,
+      // long series names are shown whole (vega-lite cuts legend labels at 160 px by default)
+      color: { field: "series", type: "nominal", title: null, legend: { labelLimit: 400 } },
+    },
     layer: [
       {
         mark: chart.meanMark,
@@ -77,7 +82,8 @@ function seriesSpec(
       },
       {
         mark: chart.ciMark,
-        encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+        // the same axis title as the mean layer, or vega-lite joins both into "<title>, lo"
+        encoding: { y: { field: "lo", type: "quantitative", title: opts.y }, y2: { field: "hi" } },
       },
     ],
   };

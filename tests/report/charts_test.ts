@@ -23,3 +23,12 @@ Deno.test("bar and line specs render to SVG with the given titles and x order", 
   assert(svg.includes("<svg") && svg.includes("T-bars"));
   assert((await renderSvg(linesSpec(pts, { title: "T-lines", x: "X", y: "Y" }))).includes("T-lines"));
 });
+
+Deno.test("the CI layer does not rename the y axis, and long series names are not cut", async () => {
+  const long = "PCAE, mean-token dropping at inference";
+  const svg = await renderSvg(
+    linesSpec([point("a", long, est(0.5, 0.4, 0.6))], { title: "t", x: "X", y: "acc (%)" }),
+  );
+  assert(!svg.includes("acc (%), lo"), "axis title joined with the CI field");
+  assert(svg.includes(long), "legend label cut");
+});

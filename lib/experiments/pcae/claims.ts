@@ -7,8 +7,7 @@
  *
  * @module
  */
-import { loadPaperTable, type PaperTable, paperValue, parsePaperCsv } from "../../papers.ts";
-import { REPO_ROOT } from "../../paths.ts";
+import { loadPaperTable, type PaperTable, paperValue } from "../../papers.ts";
 
 export { paperValue };
 import { type Claim, makeClaim } from "../../report/results.ts";
@@ -31,18 +30,8 @@ export async function loadPcaePapers(): Promise<PcaePapers> {
   return {
     dropRatio: await loadPaperTable("pcae2023", "drop_ratio.csv"),
     maskRatio: await loadPaperTable("pcae2023", "mask_ratio.csv"),
-    maeHeadline: await loadQuantityTable("mae2022/headline.csv"),
+    maeHeadline: await loadPaperTable("mae2022", "headline.csv"),
   };
-}
-
-/**
- * A `quantity,value,note` table of `data/papers/` without its free-text `note` column, which
- * `loadPaperTable` rejects (it allows text only in the first column).
- */
-export async function loadQuantityTable(source: string): Promise<PaperTable> {
-  const text = await Deno.readTextFile(`${REPO_ROOT}/data/papers/${source}`);
-  const twoColumns = text.split(/\r?\n/).map((l) => l.split(",").slice(0, 2).join(",")).join("\n");
-  return parsePaperCsv(twoColumns, source);
 }
 
 /** A single exact number as an estimate (n = 1, the CI collapsed to the value): analytic counts. */
