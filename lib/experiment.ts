@@ -74,7 +74,14 @@ export function experimentParams(
   return { profile, backend, seeds: Array.from({ length: n }, (_, i) => i), fresh, paper: name, outDir };
 }
 
-/** `git rev-parse HEAD` and whether the working tree is dirty; "unknown" when git is unavailable. */
+/** Paths `deno task reproduce` itself rewrites (executed notebooks, figures): changes there are not "dirty". */
+export const OUTPUT_PATHS: readonly string[] = ["figures", "notebooks"];
+
+/**
+ * `git rev-parse HEAD` and whether the code has uncommitted changes (anything outside {@link OUTPUT_PATHS}, so that
+ * the second notebook of one `deno task reproduce` run is not marked dirty by the first one's outputs);
+ * "unknown" when git is unavailable.
+ */
 export async function gitState(cwd = REPO_ROOT): Promise<{ commit: string; dirty: boolean }> {
   const git = async (...args: string[]) => {
     const out = await new Deno.Command("git", { args, cwd, stdout: "piped", stderr: "null" }).output();
@@ -83,7 +90,13 @@ export async function gitState(cwd = REPO_ROOT): Promise<{ commit: string; dirty
   };
   try {
     const commit = await git("rev-parse", "HEAD");
-    const status = await git("status", "--porcelain");
+    const status = await git(
+      "status",
+      "--porcelain",
+      "--",
+      ".",
+      ...OUTPUT_PATHS.map((p) => `:(exclude)${p}`),
+    );
     return { commit, dirty: status.length > 0 };
   } catch {
     return { commit: "unknown", dirty: false };

@@ -62,6 +62,35 @@ Deno.test("gitState reports the commit of this checkout", async () => {
   assertEquals((await gitState("/")).commit, "unknown");
 });
 
+Deno.test("gitState: dirty means uncommitted code, not reproduce's own outputs", async () => {
+  const dir = await Deno.makeTempDir();
+  const git = (...args: string[]) =>
+    new Deno.Command("git", {
+      args: ["-c", "user.email=t@example.org", "-c", "user.name=t", ...args],
+      cwd: dir,
+      stdout: "null",
+      stderr: "null",
+    }).output();
+  try {
+    await git("init", "-q");
+    for (const d of ["lib", "figures", "notebooks"]) await Deno.mkdir(`${dir}/${d}`);
+    for (const f of ["lib/a.ts", "figures/r.json", "notebooks/n.ipynb"]) {
+      await Deno.writeTextFile(`${dir}/${f}`, "1");
+    }
+    await git("add", ".");
+    await git("commit", "-qm", "init");
+    assertEquals((await gitState(dir)).dirty, false);
+    await Deno.writeTextFile(`${dir}/figures/r.json`, "2");
+    await Deno.writeTextFile(`${dir}/notebooks/n.ipynb`, "2");
+    await Deno.writeTextFile(`${dir}/figures/new.svg`, "<svg/>");
+    assertEquals((await gitState(dir)).dirty, false);
+    await Deno.writeTextFile(`${dir}/lib/a.ts`, "2");
+    assertEquals((await gitState(dir)).dirty, true);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("startExperiment records provenance and writes results into outDir", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -32,7 +32,7 @@ export interface Provenance {
   seeds: number[];
   /** `git rev-parse HEAD`, or "unknown" outside a git checkout. */
   commit: string;
-  /** Whether the working tree had uncommitted changes. */
+  /** Whether the code had uncommitted changes (outside figures/ and notebooks/, which reproduce rewrites). */
   dirty: boolean;
   /** ISO timestamp of `startExperiment`. */
   startedAt: string;
