@@ -179,7 +179,9 @@ async function main(): Promise<number> {
     }
   }
   try {
-    const readme = await writeReadme(args.figures);
+    // the claims table lists the papers in the notebooks' order (01_pirl, 02_simclr, …)
+    const order = selectNotebooks(args.notebooks, []).map(paperOf);
+    const readme = await writeReadme(args.figures, order);
     console.error(`reproduce: wrote ${readme.replace(`${REPO_ROOT}/`, "")}`);
   } catch (e) {
     console.error(`reproduce: cannot write figures/README.md: ${(e as Error).message}`);

@@ -41,8 +41,12 @@ export function fmtSummary(s: Estimate): string {
 
 const cell = (s: unknown) => String(s ?? "—").replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-/** Read every `<root>/<paper>/` directory (hidden and staging directories are skipped), sorted by paper. */
-export async function collectReports(root: string): Promise<PaperReport[]> {
+/**
+ * Read every `<root>/<paper>/` directory (hidden and staging directories are skipped): the papers named in
+ * `order` first, in that order (the notebooks' order), then the others by name.
+ */
+export async function collectReports(root: string, order: readonly string[] = []): Promise<PaperReport[]> {
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
   const reports: PaperReport[] = [];
   let entries: Deno.DirEntry[] = [];
   try {
@@ -52,7 +56,7 @@ export async function collectReports(root: string): Promise<PaperReport[]> {
   }
   for (
     const e of entries.filter((e) => e.isDirectory && !e.name.startsWith(".")).sort((a, b) =>
-      a.name < b.name ? -1 : 1
+      rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : 1)
     )
   ) {
     const dir = `${root}/${e.name}`;
@@ -151,9 +155,9 @@ export function renderReadme(reports: PaperReport[]): string {
   return lines.join("\n").replace(/\n+$/, "") + "\n";
 }
 
-/** Regenerate `<root>/README.md` atomically; returns its path. */
-export async function writeReadme(root: string): Promise<string> {
+/** Regenerate `<root>/README.md` atomically (papers in `order` first, see {@link collectReports}); its path. */
+export async function writeReadme(root: string, order: readonly string[] = []): Promise<string> {
   const path = `${root}/README.md`;
-  await writeFileAtomic(path, renderReadme(await collectReports(root)));
+  await writeFileAtomic(path, renderReadme(await collectReports(root, order)));
   return path;
 }

@@ -61,6 +61,9 @@ Deno.test("writeReadme tabulates every claim and lists every figure with caption
     assertStringIncludes(text, "![A caption.](alpha/fig.png)");
     assertStringIncludes(text, "commit `0123456789` (dirty)");
     assertEquals(renderReadme(await collectReports(root)), text, "deterministic");
+    // a given order (the notebooks') comes first; papers it does not name follow by name
+    assertEquals((await collectReports(root, ["zeta"])).map((r) => r.paper), ["zeta", "alpha"]);
+    assertEquals((await collectReports(root, ["beta", "alpha"])).map((r) => r.paper), ["alpha", "zeta"]);
     assertStringIncludes(renderReadme([]), "No results yet.");
   } finally {
     await Deno.remove(root, { recursive: true });
