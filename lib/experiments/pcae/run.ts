@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { cached, type CacheOptions, jsonCodec, tensorMapCodec } from "../../cache.ts";
+import { cached, type CacheOptions, jsonCodec } from "../../cache.ts";
 import { loadLabeledSplits } from "../../data/labeled_splits.ts";
-import { tf } from "../../tf.ts";
+import { cachedTrainedWeights, lossCurve } from "../../train/cached_weights.ts";
 import type { BackendName } from "../../backend/mod.ts";
 import { type RunWorkerInit, startRunPool, type WorkerPool } from "../../worker_pool.ts";
 import { type PcaeConfig, type PcaeRunSpec, runLabel } from "./config.ts";
@@ -114,38 +114,26 @@ export async function trainedModel(
   run: PcaeRunSpec,
 ): Promise<{ model: PcaeModel; losses: number[]; status: "done" | "non-finite"; seconds: number }> {
   const { cfg, data } = ctx;
-  const stored = await cached(
+  // built after training (as before the cache helper), so a training run sees the same state
+  let model!: PcaeModel;
+  const { losses, info } = await cachedTrainedWeights(
     modelKey(cfg, run),
     async () => {
       const res = await pretrain(cfg, run, data);
-      const out: Record<string, tf.Tensor> = {};
-      for (const [k, v] of Object.entries(modelVariables(res.model))) out[k] = tf.clone(v);
-      disposeModel(res.model);
-      out["_losses"] = tf.tensor1d(res.losses.length ? res.losses : [NaN]);
-      out["_info"] = tf.tensor1d([res.status === "done" ? 1 : 0, res.seconds]);
-      return out;
+      return {
+        variables: modelVariables(res.model),
+        losses: res.losses,
+        info: [res.status === "done" ? 1 : 0, res.seconds],
+        dispose: () => disposeModel(res.model),
+      };
     },
-    tensorMapCodec(),
+    (weights) => {
+      model = buildModel(cfg, run.method, run.seed);
+      loadModelWeights(model, weights);
+    },
     { name: "pcae-model", ...ctx.cache },
   );
-  const model = buildModel(cfg, run.method, run.seed);
-  loadModelWeights(model, stored);
-  const losses = Array.from(await stored["_losses"].data()).filter(Number.isFinite);
-  const info = await stored["_info"].data();
-  tf.dispose(Object.values(stored));
   return { model, losses, status: info[0] === 1 ? "done" : "non-finite", seconds: info[1] };
-}
-
-/** About `points` averaged points of a loss history. */
-export function lossCurve(losses: number[], points = 20): [number, number][] {
-  if (losses.length === 0) return [];
-  const stride = Math.max(1, Math.floor(losses.length / points));
-  const out: [number, number][] = [];
-  for (let s = 0; s < losses.length; s += stride) {
-    const w = losses.slice(s, s + stride);
-    out.push([s, w.reduce((a, b) => a + b, 0) / w.length]);
-  }
-  return out;
 }
 
 /** Mean of a list (NaN when empty). */

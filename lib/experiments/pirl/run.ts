@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { cached, type CacheOptions, jsonCodec, tensorMapCodec } from "../../cache.ts";
+import { cached, type CacheOptions, jsonCodec } from "../../cache.ts";
 import { loadLabeledSplits } from "../../data/labeled_splits.ts";
-import { tf } from "../../tf.ts";
+import { cachedTrainedWeights, lossCurve } from "../../train/cached_weights.ts";
 import type { BackendName } from "../../backend/mod.ts";
 import { type RunWorkerInit, startRunPool, type WorkerPool } from "../../worker_pool.ts";
 import { type PirlConfig, runLabel, type RunSpec } from "./config.ts";
@@ -89,25 +89,25 @@ export async function trainedPirlModel(
   { model: PirlModel; losses: number[]; status: "done" | "non-finite"; seconds: number; z: number | null }
 > {
   const { cfg, data } = ctx;
-  const stored = await cached(
+  // built after training (as before the cache helper), so a training run sees the same state
+  let model!: PirlModel;
+  const { losses, info } = await cachedTrainedWeights(
     modelKey(cfg, run),
     async () => {
       const res = await pretrainPirl(cfg, run, data);
-      const out: Record<string, tf.Tensor> = {};
-      for (const [k, v] of Object.entries(pirlModelVariables(res.model))) out[k] = tf.clone(v);
-      disposePirlModel(res.model);
-      out["_losses"] = tf.tensor1d(res.losses.length ? res.losses : [NaN]);
-      out["_info"] = tf.tensor1d([res.steps, res.status === "done" ? 1 : 0, res.seconds, res.z ?? NaN]);
-      return out;
+      return {
+        variables: pirlModelVariables(res.model),
+        losses: res.losses,
+        info: [res.steps, res.status === "done" ? 1 : 0, res.seconds, res.z ?? NaN],
+        dispose: () => disposePirlModel(res.model),
+      };
     },
-    tensorMapCodec(),
+    (weights) => {
+      model = buildPirlModel(cfg, run, data.numClasses);
+      loadPirlWeights(model, weights);
+    },
     { name: "pirl-model", ...ctx.cache },
   );
-  const model = buildPirlModel(cfg, run, data.numClasses);
-  loadPirlWeights(model, stored);
-  const losses = Array.from(await stored["_losses"].data()).filter(Number.isFinite);
-  const info = await stored["_info"].data();
-  tf.dispose(Object.values(stored));
   return {
     model,
     losses,
@@ -115,18 +115,6 @@ export async function trainedPirlModel(
     seconds: info[2],
     z: Number.isFinite(info[3]) ? info[3] : null,
   };
-}
-
-/** About `points` points of a loss curve: [first step of the window, mean loss over the window]. */
-export function lossCurve(losses: number[], points = 20): [number, number][] {
-  if (losses.length === 0) return [];
-  const stride = Math.max(1, Math.floor(losses.length / points));
-  const out: [number, number][] = [];
-  for (let s = 0; s < losses.length; s += stride) {
-    const w = losses.slice(s, s + stride);
-    out.push([s, w.reduce((a, b) => a + b, 0) / w.length]);
-  }
-  return out;
 }
 
 /** Train (or load) and evaluate `run`, through the cache (and the pool, when the context has one). */

@@ -6,10 +6,9 @@
  *
  * @module
  */
-import { cached, type CacheOptions, jsonCodec, tensorMapCodec } from "../../cache.ts";
+import { cached, type CacheOptions, jsonCodec } from "../../cache.ts";
 import { loadLabeledSplits } from "../../data/labeled_splits.ts";
-import { tf as tfns } from "../../tf.ts";
-import type { Tensor as TfTensor } from "../../tf.ts";
+import { cachedTrainedWeights, lossCurve } from "../../train/cached_weights.ts";
 import { runLabel, type RunSpec, type SimclrConfig, stepsOf } from "./config.ts";
 import { buildModel, disposeModel, loadModelWeights, modelVariables, type SimclrModel } from "./model.ts";
 import { pretrain, type SimclrData } from "./pretrain.ts";
@@ -108,37 +107,26 @@ export async function trainedModel(
   run: RunSpec,
 ): Promise<{ model: SimclrModel; losses: number[]; status: "done" | "non-finite"; seconds: number }> {
   const { cfg, data } = ctx;
-  const stored = await cached(
+  // built after training (as before the cache helper), so a training run sees the same state
+  let model!: SimclrModel;
+  const { losses, info } = await cachedTrainedWeights(
     modelKey(cfg, run),
     async () => {
       const res = await pretrain(cfg, run, data);
-      const out: Record<string, TfTensor> = {};
-      for (const [k, v] of Object.entries(modelVariables(res.model))) out[k] = tfns.clone(v);
-      disposeModel(res.model);
-      out["_losses"] = tfns.tensor1d(res.losses.length ? res.losses : [NaN]);
-      out["_info"] = tfns.tensor1d([res.steps, res.status === "done" ? 1 : 0, res.seconds]);
-      return out;
+      return {
+        variables: modelVariables(res.model),
+        losses: res.losses,
+        info: [res.steps, res.status === "done" ? 1 : 0, res.seconds],
+        dispose: () => disposeModel(res.model),
+      };
     },
-    tensorMapCodec(),
+    (weights) => {
+      model = buildModel(cfg, run, data.numClasses);
+      loadModelWeights(model, weights);
+    },
     { name: "simclr-model", ...ctx.cache },
   );
-  const model = buildModel(cfg, run, data.numClasses);
-  loadModelWeights(model, stored);
-  const losses = Array.from(await stored["_losses"].data()).filter(Number.isFinite);
-  const info = await stored["_info"].data();
-  tfns.dispose(Object.values(stored));
   return { model, losses, status: info[1] === 1 ? "done" : "non-finite", seconds: info[2] };
-}
-
-function curve(losses: number[], points = 20): [number, number][] {
-  if (losses.length === 0) return [];
-  const stride = Math.max(1, Math.floor(losses.length / points));
-  const out: [number, number][] = [];
-  for (let s = 0; s < losses.length; s += stride) {
-    const w = losses.slice(s, s + stride);
-    out.push([s, w.reduce((a, b) => a + b, 0) / w.length]);
-  }
-  return out;
 }
 
 function meanOf(x: number[]): number {
@@ -202,7 +190,7 @@ export async function runSimclr(
           trainSeconds: seconds,
           firstLoss: meanOf(losses.slice(0, k)),
           finalLoss: meanOf(losses.slice(-k)),
-          lossCurve: curve(losses),
+          lossCurve: lossCurve(losses),
           eval: evalResult,
           ...(transforms ? { transforms } : {}),
         };

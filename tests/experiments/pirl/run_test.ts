@@ -3,7 +3,6 @@ import { tf } from "../../../lib/tf.ts";
 import { makeRun, pirlConfig } from "../../../lib/experiments/pirl/config.ts";
 import {
   loadPirlData,
-  lossCurve,
   type PirlRunResult,
   runPirl,
   startPirlPool,
@@ -76,9 +75,4 @@ Deno.test("runPirl: the gpu profile's model (ResNet-18) and protocol run end to 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("lossCurve: window means of about `points` windows", () => {
-  assertEquals(lossCurve([1, 3, 5, 7], 2), [[0, 2], [2, 6]]);
-  assertEquals(lossCurve([], 5), []);
 });
