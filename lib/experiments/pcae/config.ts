@@ -35,8 +35,8 @@
  *
  * @module
  */
+import type { DataSpec } from "../../data/labeled_splits.ts";
 import type { Profile } from "../../experiment.ts";
-import type { ShapesDistribution } from "../../data/shapes.ts";
 import { CPU_SHAPES } from "../simclr/config.ts";
 
 /** The pretraining method of a run. */
@@ -71,15 +71,8 @@ export interface DecoderConfig {
 /** Everything fixed within a profile. */
 export interface PcaeConfig {
   profile: Profile;
-  dataset: {
-    name: "shapes" | "cifar10";
-    nTrain: number;
-    nTest: number;
-    /** Label set of the downstream task. */
-    label: string;
-    seed: number;
-    shapes?: ShapesDistribution;
-  };
+  /** The data (shapes at the cpu profile; CIFAR-10 where the user has it): see {@link DataSpec}. */
+  dataset: DataSpec & { name: "shapes" | "cifar10" };
   imageSize: number;
   encoder: EncoderConfig;
   decoder: DecoderConfig;

@@ -45,8 +45,8 @@
  *
  * @module
  */
+import type { DataSpec } from "../../data/labeled_splits.ts";
 import type { Profile } from "../../experiment.ts";
-import type { ShapesDistribution } from "../../data/shapes.ts";
 import { CPU_SHAPES, type EncoderSpec } from "../simclr/config.ts";
 
 export { CPU_SHAPES };
@@ -70,17 +70,8 @@ export type NceZ = number | "estimate";
 /** Everything fixed within a profile. */
 export interface PirlConfig {
   profile: Profile;
-  dataset: {
-    name: "shapes" | "cifar10";
-    nTrain: number;
-    nTest: number;
-    /** Label set of the downstream task. */
-    label: string;
-    /** Data seed (shapes generation). */
-    seed: number;
-    /** shapes: the generation options. */
-    shapes?: ShapesDistribution;
-  };
+  /** The data (shapes at the cpu profile; CIFAR-10 where the user has it): see {@link DataSpec}. */
+  dataset: DataSpec & { name: "shapes" | "cifar10" };
   /** Side of the whole-image views (and of the test images the encoder sees). */
   imageSize: number;
   /** Area range of the whole-image random resized crop. */

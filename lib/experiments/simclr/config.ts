@@ -33,6 +33,7 @@
  *
  * @module
  */
+import type { DataSpec } from "../../data/labeled_splits.ts";
 import type { Profile } from "../../experiment.ts";
 import type { TransformName } from "../../augment/pipeline.ts";
 import type { ConvInit } from "../../models/layers.ts";
@@ -87,19 +88,8 @@ export interface RunSpec {
 /** Everything fixed within a profile. */
 export interface SimclrConfig {
   profile: Profile;
-  dataset: {
-    name: "shapes" | "cifar10";
-    /** Training images (shapes: generated; cifar10: the first n). */
-    nTrain: number;
-    /** Test images. */
-    nTest: number;
-    /** Label set of the downstream task (shapes: "shape", so colour is a nuisance). */
-    label: string;
-    /** Data seed (shapes generation). */
-    seed: number;
-    /** shapes: the generation options (object size, count, backgrounds, …; default the standard dataset). */
-    shapes?: ShapesDistribution;
-  };
+  /** The data (shapes at the cpu profile; CIFAR-10 where the user has it): see {@link DataSpec}. */
+  dataset: DataSpec & { name: "shapes" | "cifar10" };
   /** Side of the views the encoder sees (random resized crops are resized to it; test images are resized). */
   imageSize: number;
   /** Area range of the random resized crops. */
