@@ -2,9 +2,13 @@
  * A content-addressed cache for trained encoders and other expensive intermediates.
  *
  * An entry is keyed by the SHA-256 of the *stable JSON* of its full config (keys sorted, so `{a, b}` and
- * `{b, a}` are the same key) and lives in `cacheDir("artifacts")/<hh>/<hash>/`: the payload files written by a
- * {@link Codec} plus `meta.json` (config, name, creation time). Entries are built in a temporary directory and
- * renamed into place, so a crash never leaves a half-written entry and concurrent writers are harmless.
+ * `{b, a}` are the same key) together with the tensorflow.js backend that computes it (numbers differ between
+ * backends, so a `cpu` run never reuses a `wasm` entry), and lives in `cacheDir("artifacts")/<hh>/<hash>/`: the
+ * payload files written by a {@link Codec} plus `meta.json` (config, backend, name, creation time and the
+ * SHA-256 of every payload file). Entries are built in a temporary directory and renamed into place, so a crash
+ * never leaves a half-written entry and concurrent writers are harmless. Every payload file is verified against
+ * its checksum on load; an entry that fails (bit rot, a same-length overwrite, an entry from before checksums)
+ * is recomputed with one warning line.
  *
  * Freshness: with `fresh` (default: `SSL_FRESH=1`, set by `deno task reproduce --fresh`), entries created before
  * the run started (`SSL_RUN_STARTED`, epoch ms, set by the executor) are ignored and recomputed, while entries
@@ -38,6 +42,11 @@ export interface CacheOptions {
    * the work to a worker that calls {@link cached} with the same config.
    */
   store?: boolean;
+  /**
+   * The backend that computes the value, part of the key (default: the active tensorflow.js backend,
+   * `tf.engine().backendName`, or "none" before one is set).
+   */
+  backend?: string;
 }
 
 /** JSON with object keys sorted recursively. Throws on values JSON cannot represent faithfully. */
@@ -183,6 +192,45 @@ interface Meta {
   name: string | null;
   createdAt: number;
   config: unknown;
+  backend: string;
+  /** SHA-256 (hex) of every payload file, by file name. */
+  files: Record<string, string>;
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** SHA-256 of every file in an entry directory except meta.json. */
+async function payloadChecksums(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name !== "meta.json") out[e.name] = sha256Hex(await Deno.readFile(`${dir}/${e.name}`));
+  }
+  return out;
+}
+
+/** Throws a one-line error when a payload file is missing, extra or does not match its checksum. */
+async function verifyPayload(dir: string, meta: Meta): Promise<void> {
+  if (!meta.files || typeof meta.files !== "object") throw new Error("no checksums (entry predates them)");
+  const actual = await payloadChecksums(dir);
+  for (const [name, sum] of Object.entries(meta.files)) {
+    if (!(name in actual)) throw new Error(`${name} is missing`);
+    if (actual[name] !== sum) throw new Error(`${name} fails its checksum (corrupted)`);
+  }
+  for (const name of Object.keys(actual)) {
+    if (!(name in meta.files)) throw new Error(`${name} is not part of the entry`);
+  }
+}
+
+/** The backend part of a cache key: the explicit option, else the active tensorflow.js backend. */
+function keyBackend(opts: CacheOptions): string {
+  return opts.backend ?? (tf.engine().backendName || "none");
+}
+
+/** What is hashed for an entry: the config and the backend that computes it. */
+function entryKey(config: unknown, backend: string): unknown {
+  return { config, backend };
 }
 
 async function readMeta(dir: string): Promise<Meta | null> {
@@ -193,9 +241,16 @@ async function readMeta(dir: string): Promise<Meta | null> {
   }
 }
 
-/** Where the entry for `config` lives (whether or not it exists). */
-export function cachePath(config: unknown, dir: string = cacheDir("artifacts")): string {
-  const hash = configHash(config);
+/**
+ * Where the entry for `config` computed on `backend` lives (whether or not it exists).
+ * @param backend default: the active tensorflow.js backend, as {@link cached} uses.
+ */
+export function cachePath(
+  config: unknown,
+  dir: string = cacheDir("artifacts"),
+  backend: string = keyBackend({}),
+): string {
+  const hash = configHash(entryKey(config, backend));
   return `${dir}/${hash.slice(0, 2)}/${hash}`;
 }
 
@@ -212,16 +267,21 @@ export async function cached<T>(
   opts: CacheOptions = {},
 ): Promise<T> {
   const root = opts.dir ?? cacheDir("artifacts");
-  const hash = configHash(config);
+  const backend = keyBackend(opts);
+  const hash = configHash(entryKey(config, backend));
   const final = `${root}/${hash.slice(0, 2)}/${hash}`;
   const fresh = opts.fresh ?? /^(1|true|yes)$/i.test(Deno.env.get("SSL_FRESH") ?? "");
   const since = opts.freshSince ?? (Number(Deno.env.get("SSL_RUN_STARTED")) || Date.now());
   const meta = await readMeta(final);
   if (meta && (!fresh || meta.createdAt >= since)) {
     try {
+      await verifyPayload(final, meta);
       return await codec.load(final);
     } catch (e) {
-      console.error(`cache: entry ${hash.slice(0, 12)} unreadable (${(e as Error).message}); recomputing`);
+      const what = opts.name ? ` (${opts.name})` : "";
+      console.error(
+        `cache: entry ${hash.slice(0, 12)}${what} unusable: ${(e as Error).message}; recomputing`,
+      );
     }
   }
   const value = await compute();
@@ -231,7 +291,8 @@ export async function cached<T>(
   await Deno.mkdir(tmp);
   try {
     await codec.save(tmp, value);
-    const m: Meta = { hash, name: opts.name ?? null, createdAt: Date.now(), config };
+    const files = await payloadChecksums(tmp);
+    const m: Meta = { hash, name: opts.name ?? null, createdAt: Date.now(), config, backend, files };
     await Deno.writeTextFile(`${tmp}/meta.json`, JSON.stringify(m, null, 2));
     const old = `${final}.${Deno.pid}.old.tmp`;
     const hadOld = await Deno.rename(final, old).then(() => true, () => false);

@@ -12,18 +12,24 @@
  * | `SSL_SEEDS`      | number of seeds N → seeds 0..N-1                         | smoke 2, cpu 5, gpu 5 |
  * | `SSL_FRESH`      | `1`: ignore cached artifacts from before this run         | off                  |
  * | `SSL_PAPER`      | paper the executor is running (must match the notebook)  | —                    |
- * | `SSL_OUT_DIR`    | where figures/results go (the executor's staging dir)     | `figures/<paper>`    |
+ * | `SSL_OUT_DIR`    | where figures/results go (the executor's staging dir)     | see below            |
+ *
+ * Without `SSL_OUT_DIR` (plain Jupyter) a `cpu` notebook writes to `figures/<paper>/` and any other profile to
+ * the gitignored `out/<profile>/figures/<paper>/` ({@link outputRoots}), so only the cpu profile touches
+ * checked-in results.
  *
  * @module
  */
 import { type BackendInfo, type BackendRequest, initBackend, requestedBackend } from "./backend/mod.ts";
-import { REPO_ROOT } from "./paths.ts";
+import { outputRoots, REPO_ROOT } from "./paths.ts";
 import { type Claim, type Provenance, type Results, writeResults } from "./report/results.ts";
 
 /** Run sizes: how much compute a notebook may spend. */
 export type Profile = "smoke" | "cpu" | "gpu";
 /** All profiles. */
 export const PROFILES: readonly Profile[] = ["smoke", "cpu", "gpu"];
+/** The most seeds a run may ask for (`SSL_SEEDS`, `--seeds`): one limit, checked where the value enters. */
+export const MAX_SEEDS = 1000;
 /** Seeds per profile when `SSL_SEEDS` is not set. */
 export const DEFAULT_SEED_COUNT: Record<Profile, number> = { smoke: 2, cpu: 5, gpu: 5 };
 
@@ -58,8 +64,8 @@ export function experimentParams(
   const backend = requestedBackend(backendEnv ? ["--backend", backendEnv] : ["--backend", "auto"]);
   const rawSeeds = env("SSL_SEEDS");
   const n = rawSeeds ? Number(rawSeeds) : DEFAULT_SEED_COUNT[profile];
-  if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new Error(`SSL_SEEDS must be an integer in 1..1000, got "${rawSeeds}"`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SEEDS) {
+    throw new Error(`SSL_SEEDS must be an integer in 1..${MAX_SEEDS}, got "${rawSeeds}"`);
   }
   const fresh = /^(1|true|yes)$/i.test(env("SSL_FRESH") ?? "");
   const envPaper = env("SSL_PAPER") || undefined;
@@ -70,12 +76,12 @@ export function experimentParams(
       `notebook declares paper "${paper}" but is being run as "${envPaper}" (name it NN_${paper}.ipynb)`,
     );
   }
-  const outDir = env("SSL_OUT_DIR") || `${REPO_ROOT}/figures/${name}`;
+  const outDir = env("SSL_OUT_DIR") || `${outputRoots(profile).figures}/${name}`;
   return { profile, backend, seeds: Array.from({ length: n }, (_, i) => i), fresh, paper: name, outDir };
 }
 
 /** Paths `deno task reproduce` itself rewrites (executed notebooks, figures): changes there are not "dirty". */
-export const OUTPUT_PATHS: readonly string[] = ["figures", "notebooks"];
+export const OUTPUT_PATHS: readonly string[] = ["figures", "notebooks", "out"];
 
 /**
  * `git rev-parse HEAD` and whether the code has uncommitted changes (anything outside {@link OUTPUT_PATHS}, so that

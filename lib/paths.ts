@@ -24,3 +24,25 @@ export function cacheDir(sub: string): string {
   Deno.mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/** Where a profile's outputs go: figures/results and the executed notebooks (`null`: over the inputs). */
+export interface OutputRoots {
+  figures: string;
+  notebooks: string | null;
+}
+
+/**
+ * Only the `cpu` profile writes the checked-in `figures/` and `notebooks/`; every other profile writes to the
+ * gitignored `out/<profile>/figures` and `out/<profile>/notebooks`, so a smoke or gpu run never changes tracked
+ * files and the checked-in claims table never mixes profiles.
+ * @example
+ * ```ts
+ * import { outputRoots } from "./paths.ts";
+ * outputRoots("smoke").figures; // "<repo>/out/smoke/figures"
+ * outputRoots("cpu").notebooks; // null: executed notebooks replace notebooks/*.ipynb
+ * ```
+ */
+export function outputRoots(profile: string, root: string = REPO_ROOT): OutputRoots {
+  if (profile === "cpu") return { figures: `${root}/figures`, notebooks: null };
+  return { figures: `${root}/out/${profile}/figures`, notebooks: `${root}/out/${profile}/notebooks` };
+}

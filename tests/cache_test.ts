@@ -99,3 +99,62 @@ Deno.test("binary codecs round-trip float32 arrays and tensor maps exactly", asy
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("two backends never share an entry; the backend is stored in meta.json", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    let calls = 0;
+    const compute = () => ++calls;
+    const cfg = { model: "cnn3" };
+    assertEquals(await cached(cfg, compute, undefined, { dir, fresh: false, backend: "wasm" }), 1);
+    assertEquals(await cached(cfg, compute, undefined, { dir, fresh: false, backend: "cpu" }), 2);
+    assertEquals(await cached(cfg, compute, undefined, { dir, fresh: false, backend: "wasm" }), 1);
+    assertNotEquals(cachePath(cfg, dir, "wasm"), cachePath(cfg, dir, "cpu"));
+    const meta = JSON.parse(await Deno.readTextFile(`${cachePath(cfg, dir, "cpu")}/meta.json`));
+    assertEquals(meta.backend, "cpu");
+    // the default is the active tensorflow.js backend
+    await tf.ready();
+    assertEquals(cachePath(cfg, dir), cachePath(cfg, dir, tf.getBackend()));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("same-length corruption of a cached array is detected and recomputed with one warning", async () => {
+  const dir = await Deno.makeTempDir();
+  const warnings: string[] = [];
+  const error = console.error;
+  console.error = (...a: unknown[]) => warnings.push(a.join(" "));
+  try {
+    const cfg = { t: "weights" };
+    const value = { w: { shape: [4], data: new Float32Array([1, 2, 3, 4]) } };
+    const opts = { dir, fresh: false, backend: "wasm", name: "test-encoder" };
+    await cached(cfg, () => value, arrayMapCodec(), opts);
+    const file = `${cachePath(cfg, dir, "wasm")}/arrays.f32`;
+    const bytes = await Deno.readFile(file);
+    bytes.fill(0xff, 4, 8); // the second value becomes a NaN, the length stays the same
+    await Deno.writeFile(file, bytes);
+    let calls = 0;
+    const again = await cached(cfg, () => (calls++, value), arrayMapCodec(), opts);
+    assertEquals(calls, 1);
+    assertEquals(Array.from(again.w.data), [1, 2, 3, 4]);
+    assertEquals(warnings.length, 1);
+    assert(warnings[0].includes("arrays.f32 fails its checksum"), warnings[0]);
+    assert(warnings[0].includes("test-encoder"), warnings[0]);
+    // the repaired entry loads without a warning
+    await cached(cfg, () => (calls++, value), arrayMapCodec(), opts);
+    assertEquals(calls, 1);
+    assertEquals(warnings.length, 1);
+    // an entry without checksums (written before they existed) is recomputed too
+    const metaFile = `${cachePath(cfg, dir, "wasm")}/meta.json`;
+    const meta = JSON.parse(await Deno.readTextFile(metaFile));
+    delete meta.files;
+    await Deno.writeTextFile(metaFile, JSON.stringify(meta));
+    await cached(cfg, () => (calls++, value), arrayMapCodec(), opts);
+    assertEquals(calls, 2);
+    assert(warnings[1].includes("no checksums"), warnings[1]);
+  } finally {
+    console.error = error;
+    await Deno.remove(dir, { recursive: true });
+  }
+});

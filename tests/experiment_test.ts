@@ -18,6 +18,11 @@ Deno.test("experimentParams: defaults for plain Jupyter", () => {
     outDir: `${REPO_ROOT}/figures/pirl`,
   });
   assertEquals(experimentParams(undefined, envOf({ SSL_PROFILE: "smoke" })).seeds, [0, 1]);
+  // plain Jupyter at another profile never writes the checked-in figures
+  assertEquals(
+    experimentParams("pirl", envOf({ SSL_PROFILE: "smoke" })).outDir,
+    `${REPO_ROOT}/out/smoke/figures/pirl`,
+  );
   assertEquals(experimentParams(undefined, envOf({})).paper, "scratch");
 });
 

@@ -3,8 +3,10 @@
  *                      [--cell-timeout SECONDS] [--notebooks DIR] [--figures DIR]`
  *
  * Runs `notebooks/*.ipynb` (default: all, in file-name order, profile `cpu`) through the Deno Jupyter kernel,
- * writes each executed notebook back and publishes its figures and results only when every cell succeeded, then
- * regenerates `figures/README.md`. Stops at the first failing notebook with one line naming notebook, cell and
+ * writes each executed notebook and publishes its figures and results only when every cell succeeded, then
+ * regenerates the claims table (`README.md` beside the figures). Only the `cpu` profile writes the checked-in
+ * `figures/` and `notebooks/`; `smoke` and `gpu` write to the gitignored `out/<profile>/figures` and
+ * `out/<profile>/notebooks` (see {@link outputRoots}) unless `--figures` / `--output` say otherwise. Stops at the first failing notebook with one line naming notebook, cell and
  * error, and exits 1. Ctrl-C shuts the kernel down and discards partial outputs.
  *
  * @module
@@ -12,9 +14,9 @@
 import { paperOf, removeActiveStaging, runNotebook } from "../lib/notebook/executor.ts";
 import { shutdownAllKernels } from "../lib/notebook/kernel.ts";
 import { writeReadme } from "../lib/report/readme.ts";
-import { PROFILES } from "../lib/experiment.ts";
+import { MAX_SEEDS, PROFILES } from "../lib/experiment.ts";
 import { requestedBackend } from "../lib/backend/mod.ts";
-import { REPO_ROOT } from "../lib/paths.ts";
+import { outputRoots, REPO_ROOT } from "../lib/paths.ts";
 
 /** Parsed command line. */
 export interface ReproduceArgs {
@@ -24,13 +26,43 @@ export interface ReproduceArgs {
   seeds: number | null;
   fresh: boolean;
   cellTimeoutS: number | null;
+  /** Directory of the input notebooks. */
   notebooks: string;
+  /** Root of the published `<paper>/` output directories and the claims table. */
   figures: string;
+  /** Directory for the executed notebooks; `null` = over the inputs (the cpu profile's default). */
+  output: string | null;
+  /** `--help` was given: print {@link HELP} and exit 0. */
+  help: boolean;
 }
+
+/** setTimeout's limit: 2^31 - 1 ms, about 24.8 days. */
+const MAX_CELL_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 
 const USAGE =
   "usage: deno task reproduce [--paper NAME…] [--profile smoke|cpu|gpu] [--backend NAME] [--seeds N] " +
-  "[--fresh] [--cell-timeout SECONDS] [--notebooks DIR] [--figures DIR]";
+  "[--fresh] [--cell-timeout SECONDS] [--notebooks DIR] [--figures DIR] [--output DIR]";
+
+/** The `--help` text. */
+export const HELP = `${USAGE}
+
+Runs the notebooks through the Deno Jupyter kernel and publishes each one's figures and results.json only when
+every cell succeeded, then rewrites the claims table (README.md in the figures directory).
+
+options:
+  --paper NAME…          papers to run (e.g. pirl simclr, or pirl,simclr); default: every notebook, in order
+  --profile P            smoke (seconds, CI) · cpu (the checked-in results, default) · gpu (larger runs)
+  --backend NAME         auto (default) · tensorflow · webgpu · wasm · cpu
+  --seeds N              seeds 0..N-1 (1..${MAX_SEEDS}); default: the profile's count
+  --fresh                recompute cached encoders and results made before this run
+  --cell-timeout S       fail a cell that runs longer than S seconds (1..${MAX_CELL_TIMEOUT_S})
+  --notebooks DIR        where the input notebooks are (default: notebooks/)
+  --figures DIR          where outputs go (default: figures/ for cpu, out/<profile>/figures otherwise)
+  --output DIR           where executed notebooks go (default: over the inputs for cpu,
+                         out/<profile>/notebooks otherwise)
+  -h, --help             this text
+
+Only the cpu profile writes tracked files; smoke and gpu runs leave git status clean.`;
 
 /** Parse arguments; throws a one-line error on anything unknown or malformed. */
 export function parseArgs(args: string[]): ReproduceArgs {
@@ -42,8 +74,12 @@ export function parseArgs(args: string[]): ReproduceArgs {
     fresh: false,
     cellTimeoutS: null,
     notebooks: `${REPO_ROOT}/notebooks`,
-    figures: `${REPO_ROOT}/figures`,
+    figures: "",
+    output: null,
+    help: false,
   };
+  let figures: string | null = null;
+  let output: string | null = null;
   for (let i = 0; i < args.length; i++) {
     let [flag, value] = args[i].includes("=") ? args[i].split(/=(.*)/s, 2) : [args[i], undefined];
     const take = () => {
@@ -72,8 +108,8 @@ export function parseArgs(args: string[]): ReproduceArgs {
       case "--seeds": {
         const v = take();
         out.seeds = Number(v);
-        if (!Number.isInteger(out.seeds) || out.seeds < 1) {
-          throw new Error(`--seeds must be a positive integer, got "${v}"`);
+        if (!Number.isInteger(out.seeds) || out.seeds < 1 || out.seeds > MAX_SEEDS) {
+          throw new Error(`--seeds must be an integer in 1..${MAX_SEEDS}, got "${v}"`);
         }
         break;
       }
@@ -84,8 +120,10 @@ export function parseArgs(args: string[]): ReproduceArgs {
       case "--cell-timeout": {
         const v = take();
         out.cellTimeoutS = Number(v);
-        if (!(out.cellTimeoutS > 0)) {
-          throw new Error(`--cell-timeout must be a positive number of seconds, got "${v}"`);
+        if (!(out.cellTimeoutS > 0) || out.cellTimeoutS > MAX_CELL_TIMEOUT_S) {
+          throw new Error(
+            `--cell-timeout must be a number of seconds in (0, ${MAX_CELL_TIMEOUT_S}], got "${v}"`,
+          );
         }
         break;
       }
@@ -93,16 +131,23 @@ export function parseArgs(args: string[]): ReproduceArgs {
         out.notebooks = take().replace(/\/$/, "");
         break;
       case "--figures":
-        out.figures = take().replace(/\/$/, "");
+        figures = take().replace(/\/$/, "");
+        break;
+      case "--output":
+        output = take().replace(/\/$/, "");
         break;
       case "-h":
       case "--help":
-        throw new Error(USAGE);
+        out.help = true;
+        break;
       default:
         throw new Error(`unknown argument "${args[i]}"; ${USAGE}`);
     }
     value = undefined;
   }
+  const roots = outputRoots(out.profile);
+  out.figures = figures ?? roots.figures;
+  out.output = output ?? roots.notebooks;
   return out;
 }
 
@@ -140,6 +185,10 @@ async function main(): Promise<number> {
   let notebooks: string[];
   try {
     args = parseArgs(Deno.args);
+    if (args.help) {
+      console.log(HELP);
+      return 0;
+    }
     notebooks = selectNotebooks(args.notebooks, args.papers);
   } catch (e) {
     console.error(`reproduce: ${(e as Error).message}`);
@@ -162,14 +211,16 @@ async function main(): Promise<number> {
     `reproduce: ${notebooks.length} notebook(s), profile ${args.profile}` +
       `${args.backend ? `, backend ${args.backend}` : ""}${args.seeds ? `, ${args.seeds} seeds` : ""}${
         args.fresh ? ", fresh" : ""
-      }`,
+      }; outputs in ${args.figures.replace(`${REPO_ROOT}/`, "")}`,
   );
+  if (args.output !== null) await Deno.mkdir(args.output, { recursive: true });
   let status = 0;
   for (const nb of notebooks) {
     try {
       await runNotebook(nb, {
         env,
         figuresRoot: args.figures,
+        output: args.output === null ? undefined : `${args.output}/${nb.split("/").pop()}`,
         cellTimeoutMs: args.cellTimeoutS ? args.cellTimeoutS * 1000 : undefined,
       });
     } catch (e) {
@@ -184,7 +235,7 @@ async function main(): Promise<number> {
     const readme = await writeReadme(args.figures, order);
     console.error(`reproduce: wrote ${readme.replace(`${REPO_ROOT}/`, "")}`);
   } catch (e) {
-    console.error(`reproduce: cannot write figures/README.md: ${(e as Error).message}`);
+    console.error(`reproduce: cannot write ${args.figures}/README.md: ${(e as Error).message}`);
     status ||= 1;
   }
   return status;

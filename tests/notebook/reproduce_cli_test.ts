@@ -1,5 +1,6 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { kernelEnv, parseArgs, selectNotebooks } from "../../tools/reproduce.ts";
+import { HELP, kernelEnv, parseArgs, selectNotebooks } from "../../tools/reproduce.ts";
+import { REPO_ROOT } from "../../lib/paths.ts";
 
 Deno.test("parseArgs: defaults, repeated and multi-word --paper, flags with = and values", () => {
   const d = parseArgs([]);
@@ -33,7 +34,12 @@ Deno.test("parseArgs: defaults, repeated and multi-word --paper, flags with = an
 Deno.test("parseArgs: one-line errors for bad input", () => {
   assertThrows(() => parseArgs(["--profile", "huge"]), Error, 'unknown profile "huge"');
   assertThrows(() => parseArgs(["--backend", "tpu"]), Error, 'unknown backend "tpu"');
-  assertThrows(() => parseArgs(["--seeds", "0"]), Error, "--seeds must be a positive integer");
+  assertThrows(() => parseArgs(["--seeds", "0"]), Error, "--seeds must be an integer in 1..1000");
+  // one limit for the CLI and the kernel: what the kernel would reject is rejected here
+  assertThrows(() => parseArgs(["--seeds", "5000"]), Error, "--seeds must be an integer in 1..1000");
+  // setTimeout overflows above 2^31 - 1 ms: every cell would time out at once
+  assertThrows(() => parseArgs(["--cell-timeout", "2147484"]), Error, "--cell-timeout must be a number");
+  assertEquals(parseArgs(["--cell-timeout", "2147483"]).cellTimeoutS, 2147483);
   assertThrows(() => parseArgs(["--seeds"]), Error, "--seeds needs a value");
   assertThrows(() => parseArgs(["--bogus"]), Error, 'unknown argument "--bogus"');
 });
@@ -54,4 +60,38 @@ Deno.test("selectNotebooks: all in name order, or by paper; unknown paper names 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("parseArgs: only the cpu profile writes the checked-in figures and notebooks", () => {
+  const cpu = parseArgs([]);
+  assertEquals([cpu.figures, cpu.output], [`${REPO_ROOT}/figures`, null]);
+  const smoke = parseArgs(["--profile", "smoke"]);
+  assertEquals([smoke.figures, smoke.output], [
+    `${REPO_ROOT}/out/smoke/figures`,
+    `${REPO_ROOT}/out/smoke/notebooks`,
+  ]);
+  const gpu = parseArgs(["--profile=gpu", "--figures", "/tmp/f/", "--output", "/tmp/n"]);
+  assertEquals([gpu.figures, gpu.output], ["/tmp/f", "/tmp/n"]);
+  // out/ is gitignored, so smoke and gpu runs leave git status clean
+  const ignored = new Deno.Command("git", {
+    args: ["check-ignore", "-q", "out/smoke/figures/x"],
+    cwd: REPO_ROOT,
+  })
+    .outputSync();
+  assertEquals(ignored.code, 0);
+});
+
+Deno.test("reproduce --help documents every option and exits 0 without running anything", async () => {
+  assertEquals(parseArgs(["--help"]).help, true);
+  for (const opt of ["--paper", "--profile", "--backend", "--seeds", "--fresh", "--cell-timeout"]) {
+    assertEquals(HELP.includes(opt), true, opt);
+  }
+  for (const opt of ["--notebooks", "--figures", "--output"]) assertEquals(HELP.includes(opt), true, opt);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${REPO_ROOT}/tools/reproduce.ts`, "--help"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(out.code, 0);
+  assertEquals(new TextDecoder().decode(out.stdout).trim(), HELP);
 });
