@@ -180,6 +180,32 @@ export function kernelEnv(a: ReproduceArgs, runStarted = Date.now()): Record<str
   return env;
 }
 
+/** Parent pid from /proc (Linux), or null where unavailable. */
+function currentParent(): number | null {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Call `onGone` once our parent (e.g. the `deno task` wrapper) has died, even by SIGKILL: we are then re-parented,
+ * and a run nobody waits for must not go on publishing.
+ */
+function watchParent(onGone: () => void): void {
+  const first = currentParent();
+  if (first === null) return;
+  const timer = setInterval(() => {
+    if (currentParent() !== first) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, 1000);
+  Deno.unrefTimer(timer);
+}
+
 async function main(): Promise<number> {
   let args: ReproduceArgs;
   let notebooks: string[];
@@ -199,13 +225,16 @@ async function main(): Promise<number> {
     return 2;
   }
   let interrupted = false;
-  Deno.addSignalListener("SIGINT", () => {
-    if (interrupted) Deno.exit(130);
+  const stop = (signal: string, code: number) => {
+    if (interrupted) Deno.exit(code);
     interrupted = true;
-    console.error("reproduce: interrupted; shutting the kernel down (outputs left untouched)");
+    console.error(`reproduce: ${signal}; shutting the kernel down (published outputs left untouched)`);
     removeActiveStaging();
-    shutdownAllKernels().finally(() => Deno.exit(130));
-  });
+    shutdownAllKernels().finally(() => Deno.exit(code));
+  };
+  Deno.addSignalListener("SIGINT", () => stop("interrupted", 130));
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => stop("terminated", 143));
+  watchParent(() => stop("parent process gone", 129));
   const env = kernelEnv(args);
   console.error(
     `reproduce: ${notebooks.length} notebook(s), profile ${args.profile}` +
@@ -224,6 +253,8 @@ async function main(): Promise<number> {
         cellTimeoutMs: args.cellTimeoutS ? args.cellTimeoutS * 1000 : undefined,
       });
     } catch (e) {
+      // a signal also reaches the kernel (same process group): its death is not the error to report
+      if (interrupted) await new Promise(() => {});
       console.error(`reproduce: ${(e as Error).message.replaceAll(`${REPO_ROOT}/`, "")}`);
       status = 1;
       break;

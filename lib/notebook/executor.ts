@@ -5,7 +5,9 @@
  * where the notebook's figure and results helpers write. When the whole notebook succeeded, the staging
  * directory replaces `figures/<paper>/` (rename; the old directory is removed afterwards) and the executed
  * notebook is written back atomically. When a cell fails or the kernel dies, the staging directory is deleted and
- * the previous notebook, figures and results stay exactly as they were.
+ * the previous notebook, figures and results stay exactly as they were. Staging and old-output directories are
+ * hidden and carry the pid of their run; those of runs no longer alive (killed with SIGKILL) are swept at the
+ * next start ({@link sweepStaleOutputs}).
  *
  * @module
  */
@@ -89,9 +91,46 @@ async function isEmptyDir(dir: string): Promise<boolean> {
   return true;
 }
 
+/** Whether process `pid` is alive (Linux: /proc; elsewhere assumed alive, so nothing is swept wrongly). */
+function processAlive(pid: number): boolean {
+  if (Deno.build.os !== "linux") return true;
+  try {
+    return !/^\d+ \(.*\) Z /.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
+  } catch {
+    return false;
+  }
+}
+
+/** Staging and old-output directories: hidden, and named with the pid of the run that made them. */
+const TEMP_DIR_RE = /^\.[a-z0-9][a-z0-9_-]*\.(?:staging|old)-(\d+)-.*\.tmp$/;
+
+/**
+ * Remove the staging and old-output directories that runs which are no longer alive left in `root` (a run killed
+ * with SIGKILL runs no clean-up). Directories of live runs are left alone.
+ * @returns the names removed.
+ */
+export async function sweepStaleOutputs(root: string): Promise<string[]> {
+  const removed: string[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(root));
+  } catch {
+    return removed;
+  }
+  for (const e of entries) {
+    const m = TEMP_DIR_RE.exec(e.name);
+    if (!m || !e.isDirectory || processAlive(Number(m[1]))) continue;
+    await Deno.remove(`${root}/${e.name}`, { recursive: true }).then(() => removed.push(e.name), () => {});
+  }
+  return removed;
+}
+
 /** Replace `<root>/<paper>` by the staging directory (two renames; the old copy is deleted afterwards). */
 async function publish(staging: string, target: string): Promise<void> {
-  const old = `${target}.old-${Deno.pid}.tmp`;
+  const slash = target.lastIndexOf("/");
+  const old = `${target.slice(0, slash)}/.${target.slice(slash + 1)}.old-${Deno.pid}-${
+    crypto.randomUUID().slice(0, 8)
+  }.tmp`;
   const hadOld = await Deno.rename(target, old).then(() => true, () => false);
   try {
     await Deno.rename(staging, target);
@@ -117,9 +156,10 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   const file = abs(path);
   const cwd = file.slice(0, file.lastIndexOf("/")) || "/";
   await Deno.mkdir(opts.figuresRoot, { recursive: true });
+  await sweepStaleOutputs(opts.figuresRoot);
   const staging = await Deno.makeTempDir({
     dir: opts.figuresRoot,
-    prefix: `.${paper}.staging-`,
+    prefix: `.${paper}.staging-${Deno.pid}-`,
     suffix: ".tmp",
   });
   await Deno.chmod(staging, 0o755); // makeTempDir creates 0700; published figures must be world-readable

@@ -7,6 +7,10 @@
  * `execute_reply`, the `idle` status and a quiet period have all arrived: the Deno kernel can publish `idle`
  * before the last outputs of a cell. A kernel process that dies is reported as a {@link KernelDiedError}.
  *
+ * A kernel never outlives the process that started it: beside each kernel runs a small `sh` watchdog that,
+ * once this process is gone (even after SIGKILL, which no handler sees), kills the kernel and removes its
+ * connection file (mode 0600; it holds the HMAC key).
+ *
  * @module
  */
 import * as zmq from "zeromq";
@@ -25,6 +29,26 @@ export interface KernelOptions {
   startTimeoutMs?: number;
   /** The deno executable (default: the running one). */
   deno?: string;
+}
+
+/**
+ * The watchdog: `$1` = our pid, `$2` = the kernel's pid, `$3` = the connection file. Polls twice a second; when
+ * we are gone it kills the kernel; when the kernel is gone it just ends. Either way the connection file goes.
+ */
+const WATCHDOG = 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 0.5; done; ' +
+  'kill -0 "$1" 2>/dev/null || kill -9 "$2" 2>/dev/null; rm -f "$3"';
+
+function startWatchdog(kernelPid: number, connFile: string): Deno.ChildProcess | null {
+  try {
+    return new Deno.Command("sh", {
+      args: ["-c", WATCHDOG, "kernel-watchdog", String(Deno.pid), String(kernelPid), connFile],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+  } catch {
+    return null; // no sh (e.g. Windows): the kernel is still shut down by shutdown() and signal handlers
+  }
 }
 
 /** Per-cell execution options. */
@@ -98,6 +122,7 @@ export class Kernel {
   readonly #conn: ConnectionInfo;
   readonly #connFile: string;
   readonly #child: Deno.ChildProcess;
+  readonly #watchdog: Deno.ChildProcess | null;
   readonly #shell = new zmq.Dealer();
   readonly #control = new zmq.Dealer();
   readonly #iopub = new zmq.Subscriber();
@@ -113,6 +138,7 @@ export class Kernel {
     this.#conn = conn;
     this.#connFile = connFile;
     this.#child = child;
+    this.#watchdog = startWatchdog(child.pid, connFile);
     this.#drain(child.stdout);
     this.#drain(child.stderr);
     this.#exited = child.status.then((s) => {
@@ -391,6 +417,22 @@ export class Kernel {
       } catch { /* not connected */ }
     }
     await Deno.remove(this.#connFile).catch(() => {});
+    if (this.#watchdog) {
+      try {
+        this.#watchdog.kill("SIGKILL");
+      } catch { /* already ended: the kernel exited first */ }
+      await this.#watchdog.status;
+    }
+  }
+
+  /** The kernel's process id (for diagnostics and tests). */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** The connection file (deleted on shutdown, or by the watchdog when this process dies). */
+  get connectionFile(): string {
+    return this.#connFile;
   }
 }
 

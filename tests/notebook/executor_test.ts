@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
-import { NotebookError, paperOf, runNotebook } from "../../lib/notebook/executor.ts";
+import { NotebookError, paperOf, runNotebook, sweepStaleOutputs } from "../../lib/notebook/executor.ts";
 import { readNotebook, validateNotebook } from "../../lib/notebook/nbformat.ts";
 
 const FIXTURES = new URL("../fixtures/notebooks/", import.meta.url).pathname;
@@ -130,4 +130,31 @@ Deno.test("an invalid notebook is rejected before any kernel starts", async () =
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "sweepStaleOutputs removes staging and old dirs of dead runs only, never a paper's outputs",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const root = await Deno.makeTempDir();
+    try {
+      const child = new Deno.Command("true").spawn();
+      await child.status;
+      const dead = child.pid; // a process that has exited and been reaped
+      const names = [
+        `.pirl.staging-${dead}-abc.tmp`,
+        `.simclr.old-${dead}-def.tmp`,
+        `.pirl.staging-${Deno.pid}-live.tmp`,
+        "pirl",
+        ".hidden-other",
+      ];
+      for (const n of names) await Deno.mkdir(`${root}/${n}`);
+      const removed = await sweepStaleOutputs(root);
+      assertEquals(removed.sort(), [`.pirl.staging-${dead}-abc.tmp`, `.simclr.old-${dead}-def.tmp`]);
+      const left = [...Deno.readDirSync(root)].map((e) => e.name).sort();
+      assertEquals(left, [".hidden-other", `.pirl.staging-${Deno.pid}-live.tmp`, "pirl"]);
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
 });

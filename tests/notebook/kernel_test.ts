@@ -43,3 +43,55 @@ Deno.test({
     }
   },
 });
+
+/** Whether a process is still alive (and not a zombie). */
+function alive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return !/^\d+ \(.*\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name: "a kernel dies with the process that started it, even after SIGKILL, and its secret file goes",
+  ignore: Deno.build.os !== "linux",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const script = new URL("../fixtures/kernel_parent.ts", import.meta.url).pathname;
+    const parent = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    try {
+      const reader = parent.stdout.getReader();
+      let text = "";
+      while (!text.includes("\n")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      reader.releaseLock();
+      const { pid, conn } = JSON.parse(text.split("\n")[0]) as { pid: number; conn: string };
+      assert(alive(pid), "kernel should be running");
+      assertEquals((await Deno.stat(conn)).mode! & 0o777, 0o600);
+      parent.kill("SIGKILL");
+      await parent.status;
+      const t0 = Date.now();
+      while (alive(pid) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 100));
+      assert(!alive(pid), `kernel ${pid} outlived its parent`);
+      while (await Deno.stat(conn).then(() => true, () => false) && Date.now() - t0 < 10_000) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert(!(await Deno.stat(conn).then(() => true, () => false)), "connection file left behind");
+    } finally {
+      try {
+        parent.kill("SIGKILL");
+      } catch { /* gone */ }
+      await parent.stdout.cancel().catch(() => {});
+    }
+  },
+});

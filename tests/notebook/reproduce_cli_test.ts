@@ -95,3 +95,97 @@ Deno.test("reproduce --help documents every option and exits 0 without running a
   assertEquals(out.code, 0);
   assertEquals(new TextDecoder().decode(out.stdout).trim(), HELP);
 });
+
+/** A one-cell notebook that writes a file to SSL_OUT_DIR, then sleeps for a minute. */
+function slowNotebook(): string {
+  const cell = (id: string, source: string) => ({
+    cell_type: "code",
+    execution_count: null,
+    id,
+    metadata: {},
+    outputs: [],
+    source: [source],
+  });
+  return JSON.stringify({
+    cells: [
+      cell("c1", 'await Deno.writeTextFile(`${Deno.env.get("SSL_OUT_DIR")}/partial.txt`, "x");'),
+      cell("c2", "await new Promise((r) => setTimeout(r, 60_000));"),
+    ],
+    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
+  Deno.test({
+    name: `reproduce on ${signal}: exits ${code}, no kernel left, no staging, earlier outputs kept`,
+    ignore: Deno.build.os !== "linux",
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: async () => {
+      const dir = await Deno.makeTempDir();
+      try {
+        await Deno.mkdir(`${dir}/nb`);
+        await Deno.mkdir(`${dir}/figures/slow`, { recursive: true });
+        await Deno.writeTextFile(`${dir}/figures/slow/good.txt`, "previous good output");
+        await Deno.writeTextFile(`${dir}/nb/01_slow.ipynb`, slowNotebook());
+        const child = new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "-A",
+            `${REPO_ROOT}/tools/reproduce.ts`,
+            "--notebooks",
+            `${dir}/nb`,
+            "--figures",
+            `${dir}/figures`,
+          ],
+          stdout: "null",
+          stderr: "piped",
+        }).spawn();
+        const errText = child.stderr.pipeThrough(new TextDecoderStream());
+        let log = "";
+        const reader = errText.getReader();
+        while (!log.includes("code 1/2) ok")) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          log += value;
+        }
+        // the kernels this reproduce started (its children), so other test runs on the machine do not matter
+        const children = new TextDecoder().decode(
+          new Deno.Command("pgrep", {
+            args: ["-P", String(child.pid), "-f", "jupyter --kernel"],
+            stdout: "piped",
+          })
+            .outputSync().stdout,
+        ).trim().split("\n").filter(Boolean).map(Number);
+        assertEquals(children.length, 1, "one kernel running");
+        const alive = (pid: number) => {
+          try {
+            return !/^\d+ \(.*\) Z /.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
+          } catch {
+            return false;
+          }
+        };
+        child.kill(signal);
+        const rest = (async () => {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            log += value;
+          }
+        })();
+        const status = await child.status;
+        await rest;
+        assertEquals(status.code, code, log);
+        await new Promise((r) => setTimeout(r, 1500));
+        assertEquals(children.filter(alive), [], "kernel processes left");
+        const entries = [...Deno.readDirSync(`${dir}/figures`)].map((e) => e.name);
+        assertEquals(entries, ["slow"], "no staging left");
+        assertEquals(await Deno.readTextFile(`${dir}/figures/slow/good.txt`), "previous good output");
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
