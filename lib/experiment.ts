@@ -23,6 +23,7 @@
 import { type BackendInfo, type BackendRequest, initBackend, requestedBackend } from "./backend/mod.ts";
 import { outputRoots, REPO_ROOT } from "./paths.ts";
 import { type Claim, type Provenance, type Results, writeResults } from "./report/results.ts";
+import type { ArmRecords } from "./report/gate.ts";
 
 /** Run sizes: how much compute a notebook may spend. */
 export type Profile = "smoke" | "cpu" | "gpu";
@@ -143,14 +144,25 @@ export class Experiment {
 
   /**
    * Write `results.json` (provenance, wall time, claims, metrics) to the output directory atomically.
-   * Claims are built with `makeClaim` and a rule from `report/verdict.ts`.
+   * Claims are built with `makeClaim` and a rule from `report/verdict.ts`; `arms` are the training gate's
+   * records (`report/gate.ts`) the claims were gated on, stored beside them.
    */
-  async writeResults(claims: Claim[], metrics: Record<string, unknown> = {}): Promise<Results> {
+  async writeResults(
+    claims: Claim[],
+    metrics: Record<string, unknown> = {},
+    arms?: ArmRecords,
+  ): Promise<Results> {
+    const named = new Set(claims.flatMap((c) => c.arms ?? []));
+    const missing = [...named].filter((a) => !arms?.[a]);
+    if (missing.length) {
+      throw new Error(`results: claims name arms without gate records: ${missing.join(", ")}`);
+    }
     const results: Results = {
       ...this.provenance,
       wallSeconds: Math.round(this.wallSeconds() * 1000) / 1000,
       claims,
       metrics,
+      ...(arms ? { arms } : {}),
     };
     await writeResults(this.params.outDir, results);
     return results;

@@ -51,6 +51,7 @@ export * from "./cache.ts";
 export * from "./report/figure.ts";
 export * from "./report/results.ts";
 export * from "./report/verdict.ts";
+export * from "./report/gate.ts";
 export * from "./report/charts.ts";
 export * from "./report/show.ts";
 export * from "./train/split_step.ts";

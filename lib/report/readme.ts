@@ -7,7 +7,7 @@
  */
 import { writeFileAtomic } from "./atomic.ts";
 import type { FigureMeta } from "./figure.ts";
-import { type Provenance, type Results, validateResults } from "./results.ts";
+import { type Claim, type Provenance, type Results, validateResults } from "./results.ts";
 import type { Estimate } from "../stats/confidence.ts";
 
 /** Everything found for one paper. */
@@ -109,25 +109,72 @@ export function renderReadme(reports: PaperReport[]): string {
     "## Claims",
     "",
   ];
-  const rows = reports.flatMap((r) => (r.results?.claims ?? []).map((c) => ({ paper: r.paper, c })));
+  const rows = reports.flatMap((r) =>
+    (r.results?.claims ?? []).map((c) => ({ paper: r.paper, profile: r.results!.profile, c }))
+  );
   if (rows.length === 0) lines.push("No results yet.");
   else {
-    const counts = new Map<string, number>();
-    for (const { c } of rows) counts.set(c.verdict, (counts.get(c.verdict) ?? 0) + 1);
-    lines.push(
-      `${rows.length} claims: ` +
-        ["reproduced", "not-reproduced", "inconclusive"].map((v) => `${counts.get(v) ?? 0} ${v}`).join(", ") +
-        ".",
-      "",
-      "| Paper | Claim | Paper reports | Ours: mean [95% CI] (n) | Verdict | Rule |",
-      "| --- | --- | --- | --- | --- | --- |",
-    );
-    for (const { paper, c } of rows) {
-      const reported = typeof c.paper === "number" ? fmtNumber(c.paper) : c.paper;
+    const groups: { kind: string; title: string; note: string }[] = [
+      {
+        kind: "headline",
+        title: "Headline claims",
+        note:
+          "What the papers claim. A claim that depends on trained arms is judged only when every one of " +
+          "them beats the random-init encoder (paired 95% CI above zero); otherwise it is inconclusive.",
+      },
+      {
+        kind: "sanity",
+        title: "Sanity checks",
+        note: "Checks of the pipeline, or true by construction: shown, never counted as reproductions.",
+      },
+      {
+        kind: "unclassified",
+        title: "Unclassified claims",
+        note: "From results written before claims carried a kind: not counted until the notebook is re-run.",
+      },
+    ];
+    const kindOf = (c: Claim) => c.kind ?? "unclassified";
+    const tally = (cs: Claim[]) => {
+      const n = (v: string) => cs.filter((c) => c.verdict === v).length;
+      return `${cs.length} headline claims: ${n("reproduced")} reproduced, ${
+        n("not-reproduced")
+      } not reproduced, ` +
+        `${n("inconclusive")} inconclusive`;
+    };
+    const headline = rows.filter((r) => kindOf(r.c) === "headline");
+    lines.push(`${tally(headline.map((r) => r.c))}.`, "");
+    for (const r of reports) {
+      const hs = (r.results?.claims ?? []).filter((c) => kindOf(c) === "headline");
+      const sanity = (r.results?.claims ?? []).filter((c) => kindOf(c) === "sanity").length;
+      const other = (r.results?.claims ?? []).filter((c) => kindOf(c) === "unclassified").length;
+      if (!r.results) continue;
       lines.push(
-        `| ${cell(paper)} | ${cell(c.claim)} | ${cell(reported)} | ${cell(fmtSummary(c.ours))} | ` +
-          `${cell(VERDICT_MARK[c.verdict] ?? c.verdict)} | ${cell(c.rule)} |`,
+        `- **${r.paper}** (profile \`${r.results.profile}\`): ${tally(hs)}; ${sanity} sanity checks` +
+          `${other ? `; ${other} unclassified` : ""}.`,
       );
+    }
+    lines.push("");
+    for (const g of groups) {
+      const rs = rows.filter((r) => kindOf(r.c) === g.kind);
+      if (!rs.length) continue;
+      lines.push(
+        `### ${g.title}`,
+        "",
+        g.note,
+        "",
+        "| Paper | Profile | Claim | Paper reports | Ours: mean [95% CI] (n) | Verdict | Reason | Rule |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+      );
+      for (const { paper, profile, c } of rs) {
+        const reported = typeof c.paper === "number" ? fmtNumber(c.paper) : c.paper;
+        lines.push(
+          `| ${cell(paper)} | ${cell(profile)} | ${cell(c.claim)} | ${cell(reported)} | ${
+            cell(fmtSummary(c.ours))
+          } | ` +
+            `${cell(VERDICT_MARK[c.verdict] ?? c.verdict)} | ${cell(c.reason ?? "")} | ${cell(c.rule)} |`,
+        );
+      }
+      lines.push("");
     }
   }
   lines.push("", "## Gallery", "");

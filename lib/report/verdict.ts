@@ -21,11 +21,29 @@ declare const judged: unique symbol;
 export interface Judgement {
   verdict: Verdict;
   rule: string;
+  /** Why the verdict is not `reproduced`, computed from the numbers (absent when reproduced). */
+  reason?: string;
   readonly [judged]: true;
 }
 
-function judgement(verdict: Verdict, rule: string): Judgement {
-  return { verdict, rule } as Judgement;
+function judgement(verdict: Verdict, rule: string, reason?: string): Judgement {
+  return (reason && verdict !== "reproduced" ? { verdict, rule, reason } : { verdict, rule }) as Judgement;
+}
+
+/**
+ * Why two overlapping CIs do not separate, and roughly how many seeds the observed spread would need: CI half
+ * widths shrink as 1/√n, so n · ((hA + hB) / |mA − mB|)² seeds would make them just disjoint.
+ */
+function overlapReason(a: Side, b: Side, ba: [number, number], bb: [number, number]): string {
+  const ma = typeof a === "number" ? a : a.mean, mb = typeof b === "number" ? b : b.mean;
+  const n = Math.max(typeof a === "number" ? 0 : a.n, typeof b === "number" ? 0 : b.n);
+  const half = (ba[1] - ba[0]) / 2 + (bb[1] - bb[0]) / 2;
+  const gap = Math.abs(ma - mb);
+  if (gap === 0 || n < 2) return "the 95% CIs overlap and the means are equal";
+  const need = Math.ceil(n * (half / gap) ** 2);
+  return `the 95% CIs overlap (difference ${
+    Number(gap.toPrecision(3))
+  }); the observed spread would need about ${need} seeds`;
 }
 
 type Side = Estimate | number;
@@ -48,10 +66,10 @@ export function verdictGreater(a: Side, b: Side, names: { a?: string; b?: string
   const rule = `claim ${na} > ${nb}: reproduced iff ${label(a, na)} lies entirely above ${label(b, nb)}; ` +
     `not-reproduced iff entirely below; otherwise inconclusive`;
   const ba = bounds(a), bb = bounds(b);
-  if (!ba || !bb) return judgement("inconclusive", rule);
+  if (!ba || !bb) return judgement("inconclusive", rule, "a 95% CI is missing (fewer than 2 seeds)");
   if (ba[0] > bb[1]) return judgement("reproduced", rule);
-  if (ba[1] < bb[0]) return judgement("not-reproduced", rule);
-  return judgement("inconclusive", rule);
+  if (ba[1] < bb[0]) return judgement("not-reproduced", rule, `${nb} is above ${na}, CIs disjoint`);
+  return judgement("inconclusive", rule, overlapReason(a, b, ba, bb));
 }
 
 /** Claim "A < B": the mirror image of {@link verdictGreater}. */
@@ -60,10 +78,10 @@ export function verdictLess(a: Side, b: Side, names: { a?: string; b?: string } 
   const rule = `claim ${na} < ${nb}: reproduced iff ${label(a, na)} lies entirely below ${label(b, nb)}; ` +
     `not-reproduced iff entirely above; otherwise inconclusive`;
   const ba = bounds(a), bb = bounds(b);
-  if (!ba || !bb) return judgement("inconclusive", rule);
+  if (!ba || !bb) return judgement("inconclusive", rule, "a 95% CI is missing (fewer than 2 seeds)");
   if (ba[1] < bb[0]) return judgement("reproduced", rule);
-  if (ba[0] > bb[1]) return judgement("not-reproduced", rule);
-  return judgement("inconclusive", rule);
+  if (ba[0] > bb[1]) return judgement("not-reproduced", rule, `${na} is above ${nb}, CIs disjoint`);
+  return judgement("inconclusive", rule, overlapReason(a, b, ba, bb));
 }
 
 /**
@@ -76,17 +94,18 @@ export function verdictWithin(ours: Estimate, target: number, tolerance: number)
   const rule = `reproduced iff our 95% CI lies within ${target} ± ${tolerance}; ` +
     `not-reproduced iff it lies entirely outside; otherwise inconclusive`;
   const b = bounds(ours);
-  if (!b) return judgement("inconclusive", rule);
+  if (!b) return judgement("inconclusive", rule, "the 95% CI is missing (fewer than 2 seeds)");
   if (b[0] >= lo && b[1] <= hi) return judgement("reproduced", rule);
-  if (b[1] < lo || b[0] > hi) return judgement("not-reproduced", rule);
-  return judgement("inconclusive", rule);
+  if (b[1] < lo || b[0] > hi) return judgement("not-reproduced", rule, "our CI lies outside the band");
+  return judgement("inconclusive", rule, "our CI straddles an edge of the band");
 }
 
 /**
  * Claim "our ranking of methods agrees with the paper's". `ours` is one score per item, or one such list per
  * seed; `paper` the paper's scores for the same items (higher = better on both sides). The statistic is
  * Spearman's ρ per seed. Reproduced iff the lower bound of ρ (the 95% CI over seeds, or ρ itself for a single
- * ranking) is ≥ `minRho`; not-reproduced iff the upper bound is ≤ 0; otherwise inconclusive.
+ * ranking) is ≥ `minRho`; not-reproduced iff the upper bound is ≤ 0; otherwise inconclusive. A seed whose ρ is
+ * undefined (all scores tied) is left out; when every seed's is, the claim is inconclusive, never ρ = 0.
  */
 export function verdictRankAgreement(
   ours: readonly number[] | readonly (readonly number[])[],
@@ -95,14 +114,22 @@ export function verdictRankAgreement(
 ): Judgement & { rho: Estimate } {
   const minRho = opts.minRho ?? 0.5;
   const perSeed = (Array.isArray(ours[0]) ? ours : [ours]) as readonly (readonly number[])[];
-  const rhos = perSeed.map((o) => spearman(o, paper)).map((r) => (Number.isNaN(r) ? 0 : r));
-  const rho = meanCI(rhos);
+  const rhos = perSeed.map((o) => spearman(o, paper)).filter((r) => !Number.isNaN(r));
+  const rho = rhos.length ? meanCI(rhos) : { mean: NaN, ci95: [NaN, NaN] as [number, number], n: 0 };
   const [lo, hi] = bounds(rho) ?? [rho.mean, rho.mean];
   const rule = `Spearman ρ between our and the paper's ranking of ${paper.length} items` +
     `${
       perSeed.length > 1 ? ` (95% CI over ${perSeed.length} seeds)` : ""
     }: reproduced iff its lower bound ≥ ${minRho}; ` +
     `not-reproduced iff its upper bound ≤ 0; otherwise inconclusive`;
+  if (rhos.length === 0) {
+    return { ...judgement("inconclusive", rule, "ρ is undefined: every ranking is all ties"), rho };
+  }
   const verdict: Verdict = lo >= minRho ? "reproduced" : hi <= 0 ? "not-reproduced" : "inconclusive";
-  return { ...judgement(verdict, rule), rho };
+  const reason = verdict === "not-reproduced"
+    ? "the rankings disagree (ρ ≤ 0)"
+    : `ρ's lower bound ${Number(lo.toPrecision(3))} is below ${minRho}${
+      rhos.length < perSeed.length ? ` (${perSeed.length - rhos.length} all-tie seeds left out)` : ""
+    }`;
+  return { ...judgement(verdict, rule, reason), rho };
 }

@@ -1,4 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { armRecord } from "../../lib/report/gate.ts";
 import { collectReports, fmtNumber, fmtSummary, renderReadme, writeReadme } from "../../lib/report/readme.ts";
 import { makeClaim, writeResults } from "../../lib/report/results.ts";
 import { verdictGreater } from "../../lib/report/verdict.ts";
@@ -34,8 +35,18 @@ Deno.test("writeReadme tabulates every claim and lists every figure with caption
         wallSeconds: 3,
         claims: [
           makeClaim(
-            { id: "x", claim: `claim of ${paper} | piped`, paper: 2.5, ours },
+            { id: "x", claim: `claim of ${paper} | piped`, paper: 2.5, ours, kind: "headline", arms: ["m"] },
             verdictGreater(ours, 1),
+            // zeta's arm is no better than random init: its claim is gated to inconclusive
+            { m: armRecord(paper === "zeta" ? [0.5, 0.52, 0.48] : [0.7, 0.72, 0.71], [0.5, 0.5, 0.5]) },
+          ),
+          makeClaim(
+            { id: "flops", claim: "fewer tokens, fewer FLOPs", paper: null, ours, kind: "sanity" },
+            verdictGreater(ours, 1),
+          ),
+          makeClaim(
+            { id: "old", claim: "a claim without a kind", paper: null, ours },
+            verdictGreater(ours, 3),
           ),
         ],
         metrics: {},
@@ -55,8 +66,17 @@ Deno.test("writeReadme tabulates every claim and lists every figure with caption
     assertEquals((await collectReports(root)).map((r) => r.paper), ["alpha", "zeta"]);
     const path = await writeReadme(root);
     const text = await Deno.readTextFile(path);
-    assertStringIncludes(text, "2 claims: 2 reproduced, 0 not-reproduced, 0 inconclusive.");
-    assertStringIncludes(text, "| alpha | claim of alpha \\| piped | 2.5 |");
+    // sanity checks and unclassified claims are never counted as reproductions
+    assertStringIncludes(text, "2 headline claims: 1 reproduced, 0 not reproduced, 1 inconclusive.");
+    assertStringIncludes(
+      text,
+      "**zeta** (profile `smoke`): 1 headline claims: 0 reproduced, 0 not reproduced, 1 inconclusive; " +
+        "1 sanity checks; 1 unclassified.",
+    );
+    assertStringIncludes(text, "| alpha | smoke | claim of alpha \\| piped | 2.5 |");
+    assertStringIncludes(text, 'arm "m" has not learned');
+    assert(text.indexOf("### Headline claims") < text.indexOf("### Sanity checks"));
+    assert(text.indexOf("### Sanity checks") < text.indexOf("### Unclassified claims"));
     assert(text.indexOf("| alpha |") < text.indexOf("| zeta |"));
     assertStringIncludes(text, "![A caption.](alpha/fig.png)");
     assertStringIncludes(text, "commit `0123456789` (dirty)");
