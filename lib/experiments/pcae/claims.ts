@@ -16,6 +16,7 @@ import { type Estimate, meanCI } from "../../stats/confidence.ts";
 import type { PcaeConfig } from "./config.ts";
 import type { DropAccuracy, PcaeEval } from "./evaluate.ts";
 import type { MethodRuns, StepTiming, ThroughputResult } from "./experiments.ts";
+import { armRecord, type ArmRecords } from "../../report/gate.ts";
 import { stepMacs } from "./flops.ts";
 
 /** The published tables this notebook compares against. */
@@ -53,6 +54,19 @@ export function pairedDiff(a: readonly number[], b: readonly number[]): Estimate
   return meanCI(a.map((x, i) => x - b[i]));
 }
 
+/**
+ * The training gate's records: the linear probe of MAE and PCAE per seed against the random-init encoder of
+ * the same seed. A claim about either method is judged only when that method has learned.
+ */
+export function pcaeArms(runs: MethodRuns): ArmRecords {
+  const lin = (e: PcaeEval) => 100 * e.full.linear.mean;
+  const rnd = runs.random.map(lin);
+  return {
+    mae: armRecord(runs.mae.map((r) => lin(r.eval)), rnd),
+    pcae: armRecord(runs.pcae.map((r) => lin(r.eval)), rnd),
+  };
+}
+
 /** Claim 1: dropping the most redundant tokens (mean-token rule) hurts less than dropping random ones. */
 export function redundancyClaims(cfg: PcaeConfig, runs: MethodRuns): Claim[] {
   return cfg.randomDropRatios.map((r) => {
@@ -70,8 +84,11 @@ export function redundancyClaims(cfg: PcaeConfig, runs: MethodRuns): Claim[] {
           `the mean token keeps more linear accuracy than dropping random tokens (PCAE encoder)`,
         paper: "tokens most similar to the mean token are redundant: discarding them costs little (Table 5)",
         ours: diff,
+        kind: "headline",
+        arms: ["pcae"],
       },
       verdictGreater(diff, 0, { a: "mean-token − random (pp)", b: "zero" }),
+      pcaeArms(runs),
     );
   });
 }
@@ -95,13 +112,21 @@ export function dropRatioClaims(
       claim: `Inference throughput ranks the drop ratios ${ratios.join(", ")} as Table 5 does (rising)`,
       paper: `${paperThroughput.join(", ")} img/s`,
       ours: tRank.rho,
+      kind: "sanity", // fewer tokens, less work: true by construction
+      arms: [],
     }, tRank),
-    makeClaim({
-      id: "t5-accuracy-falls-with-drop-ratio",
-      claim: `Linear accuracy ranks the drop ratios ${ratios.join(", ")} as Table 5's top-1 does (falling)`,
-      paper: `${paperTop1.join(", ")}% top-1`,
-      ours: aRank.rho,
-    }, aRank),
+    makeClaim(
+      {
+        id: "t5-accuracy-falls-with-drop-ratio",
+        claim: `Linear accuracy ranks the drop ratios ${ratios.join(", ")} as Table 5's top-1 does (falling)`,
+        paper: `${paperTop1.join(", ")}% top-1`,
+        ours: aRank.rho,
+        kind: "headline",
+        arms: ["pcae"],
+      },
+      aRank,
+      pcaeArms(runs),
+    ),
   ];
 }
 
@@ -129,18 +154,24 @@ export function speedupClaims(
       claim: "MAE pretraining beats the randomly initialised encoder on the linear probe",
       paper: `MAE ViT-B linear probe ${paperValue(papers.maeHeadline, "vitb_linear_top1", "value")}%`,
       ours: maeVsRandom,
+      kind: "sanity", // the training gate itself, shown as a check
+      arms: [],
     }, verdictGreater(maeVsRandom, 0, { a: "MAE − random init (pp)", b: "zero" })),
     makeClaim({
       id: "pcae-beats-random-init",
       claim: "PCAE pretraining beats the randomly initialised encoder on the linear probe",
       paper: "PCAE representations match MAE's",
       ours: pcaeVsRandom,
+      kind: "sanity",
+      arms: [],
     }, verdictGreater(pcaeVsRandom, 0, { a: "PCAE − random init (pp)", b: "zero" })),
     makeClaim({
       id: "pcae-step-faster-than-mae",
       claim: "A PCAE pretraining step takes less wall-clock time than an MAE step (ratio MAE / PCAE > 1)",
       paper: "comparable performance to MAE with 1/8 of the GPU days",
       ours: speed,
+      kind: "headline",
+      arms: [],
     }, verdictGreater(speed, 1, { a: "MAE / PCAE step time", b: "1" })),
     makeClaim({
       id: "pcae-fewer-flops-than-mae",
@@ -148,13 +179,21 @@ export function speedupClaims(
         "A PCAE pretraining step needs fewer FLOPs than an MAE step (analytic count, ratio MAE / PCAE > 1)",
       paper: "the teacher keeps ~10% of the tokens as targets; the decoder predicts only those",
       ours: exact(flops),
+      kind: "sanity", // an analytic count
+      arms: [],
     }, verdictGreater(exact(flops), 1, { a: "MAE / PCAE step FLOPs", b: "1" })),
-    makeClaim({
-      id: "pcae-matches-mae-accuracy",
-      claim:
-        `After the same number of steps PCAE's linear accuracy is within ±${tol} pp of MAE's (paired PCAE − MAE)`,
-      paper: Math.round((pcaeFt - maeFt) * 10) / 10,
-      ours: gap,
-    }, verdictWithin(gap, 0, tol)),
+    makeClaim(
+      {
+        id: "pcae-matches-mae-accuracy",
+        claim:
+          `After the same number of steps PCAE's linear accuracy is within ±${tol} pp of MAE's (paired PCAE − MAE)`,
+        paper: Math.round((pcaeFt - maeFt) * 10) / 10,
+        ours: gap,
+        kind: "headline",
+        arms: ["mae", "pcae"],
+      },
+      verdictWithin(gap, 0, tol),
+      pcaeArms(runs),
+    ),
   ];
 }
