@@ -155,14 +155,20 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   }
   const file = abs(path);
   const cwd = file.slice(0, file.lastIndexOf("/")) || "/";
-  await Deno.mkdir(opts.figuresRoot, { recursive: true });
-  await sweepStaleOutputs(opts.figuresRoot);
-  const staging = await Deno.makeTempDir({
-    dir: opts.figuresRoot,
-    prefix: `.${paper}.staging-${Deno.pid}-`,
-    suffix: ".tmp",
-  });
-  await Deno.chmod(staging, 0o755); // makeTempDir creates 0700; published figures must be world-readable
+  let staging: string;
+  try {
+    await Deno.mkdir(opts.figuresRoot, { recursive: true });
+    await sweepStaleOutputs(opts.figuresRoot);
+    staging = await Deno.makeTempDir({
+      dir: opts.figuresRoot,
+      prefix: `.${paper}.staging-${Deno.pid}-`,
+      suffix: ".tmp",
+    });
+    await Deno.chmod(staging, 0o755); // makeTempDir creates 0700; published figures must be world-readable
+  } catch (e) {
+    const why = oneLine((e as Error).message).replace(/\s*\(os error \d+\).*$/, "");
+    throw new NotebookError(path, null, `cannot write outputs in ${opts.figuresRoot}: ${why}`);
+  }
   activeStaging.add(staging);
   let kernel: Kernel | null = null;
   try {

@@ -158,3 +158,20 @@ Deno.test({
     }
   },
 });
+
+Deno.test("an unwritable output directory fails before any kernel starts, naming the notebook and the path", async () => {
+  const { dir, nb } = await setup("01_display");
+  try {
+    const blocker = `${dir}/not-a-dir`;
+    await Deno.writeTextFile(blocker, "a file where the figures directory should be");
+    const err = await assertRejects(
+      () => runNotebook(nb, { figuresRoot: `${blocker}/figures` }),
+      NotebookError,
+    );
+    assertStringIncludes(err.message, nb);
+    assertStringIncludes(err.message, `cannot write outputs in ${blocker}/figures`);
+    assertEquals(err.message.includes("\n"), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
