@@ -10,7 +10,8 @@
  * @module
  */
 import { loadPaperTable, type PaperTable, paperValue } from "../../papers.ts";
-import { type Claim, makeClaim } from "../../report/results.ts";
+import { type Claim, type ClaimKind, makeClaim } from "../../report/results.ts";
+import { armRecord, type ArmRecords } from "../../report/gate.ts";
 import { verdictGreater } from "../../report/verdict.ts";
 import { type Estimate, meanCI } from "../../stats/confidence.ts";
 import { bestStage, meanDistance, method, type PirlStudy } from "./experiments.ts";
@@ -56,11 +57,33 @@ function greater(
   paper: number | string,
   diff: Estimate,
   names: { a: string; b: string },
+  gate: { kind: ClaimKind; arms: string[]; records: ArmRecords },
 ): Claim {
   return makeClaim(
-    { id, claim, paper, ours: diff },
+    { id, claim, paper, ours: diff, kind: gate.kind, arms: gate.arms },
     verdictGreater(diff, 0, { a: `${names.a} − ${names.b}`, b: "zero" }),
+    gate.records,
   );
+}
+
+/** Arm name of a λ-ablation configuration. */
+export const lambdaArm = (lambda: number): string => `PIRL λ=${lambda}`;
+
+/**
+ * The training gate's records: each self-supervised method's best-stage linear probe per seed against the
+ * random-init encoder of the same seed (and likewise each λ of the ablation). Claims about a method are judged
+ * only when it has learned.
+ */
+export function pirlArms(study: PirlStudy): ArmRecords {
+  const rnd = new Map(method(study, "random init").runs.map((r) => [r.run.seed, bestStage(r)]));
+  const record = (runs: PirlRunResult[]) => {
+    const paired = runs.filter((r) => rnd.has(r.run.seed));
+    return armRecord(paired.map((r) => 100 * bestStage(r)), paired.map((r) => 100 * rnd.get(r.run.seed)!));
+  };
+  const out: ArmRecords = {};
+  for (const m of ["PIRL", "Jigsaw", "NPID++"]) out[m] = record(method(study, m).runs);
+  for (const l of study.lambdas) out[lambdaArm(l.lambda)] = record(l.result.runs);
+  return out;
 }
 
 /** Accuracy of stage `s` (negative: from the end) of a run. */
@@ -74,6 +97,8 @@ export function methodClaims(study: PirlStudy, papers: PirlPapers): Claim[] {
   const rnd = method(study, "random init");
   const t2 = (m: string) => paperValue(papers.linear, m, "imagenet_top1");
   const t7 = (m: string, c: string) => paperValue(papers.perLayer, m, c);
+  const records = pirlArms(study);
+  const on = (...arms: string[]) => ({ kind: "headline" as const, arms, records });
   return [
     greater(
       "pirl-beats-random-init",
@@ -81,6 +106,7 @@ export function methodClaims(study: PirlStudy, papers: PirlPapers): Claim[] {
       "semi-supervised 1% labels top-5: PIRL 57.2 vs random init 22.0",
       pairedDiff(pirl.runs, rnd.runs, bestStage),
       { a: "PIRL (pp)", b: "random init" },
+      { kind: "sanity", arms: [], records }, // the training gate itself, shown as a check
     ),
     greater(
       "t2-pirl-beats-jigsaw",
@@ -88,6 +114,7 @@ export function methodClaims(study: PirlStudy, papers: PirlPapers): Claim[] {
       round1(t2("PIRL") - t2("Jigsaw")),
       pairedDiff(pirl.runs, jig.runs, bestStage),
       { a: "PIRL (pp)", b: "Jigsaw" },
+      on("PIRL", "Jigsaw"),
     ),
     greater(
       "t2-pirl-beats-npid",
@@ -95,6 +122,7 @@ export function methodClaims(study: PirlStudy, papers: PirlPapers): Claim[] {
       round1(t2("PIRL") - t2("NPID++")),
       pairedDiff(pirl.runs, npid.runs, bestStage),
       { a: "PIRL (pp)", b: "NPID++" },
+      on("PIRL", "NPID++"),
     ),
     greater(
       "t7-jigsaw-drops-at-last-stage",
@@ -102,6 +130,7 @@ export function methodClaims(study: PirlStudy, papers: PirlPapers): Claim[] {
       round1(t7("Jigsaw", "res4") - t7("Jigsaw", "res5")),
       withinRuns(jig.runs, (r) => stageAcc(-2)(r) - stageAcc(-1)(r)),
       { a: "Jigsaw penultimate stage", b: "last stage (pp)" },
+      on("Jigsaw"),
     ),
     greater(
       "t7-pirl-rises-to-last-stage",
@@ -109,6 +138,7 @@ export function methodClaims(study: PirlStudy, papers: PirlPapers): Claim[] {
       round1(t7("PIRL", "res5") - t7("PIRL", "res4")),
       withinRuns(pirl.runs, (r) => stageAcc(-1)(r) - stageAcc(-2)(r)),
       { a: "PIRL last stage", b: "penultimate stage (pp)" },
+      on("PIRL"),
     ),
     greater(
       "fig3-pirl-more-invariant",
@@ -117,6 +147,7 @@ export function methodClaims(study: PirlStudy, papers: PirlPapers): Claim[] {
       "Figure 3: PIRL's distances are small, Jigsaw's have a much larger mean and spread",
       pairedDiff(jig.runs, pirl.runs, meanDistance, 1),
       { a: "Jigsaw distance", b: "PIRL distance" },
+      on("PIRL", "Jigsaw"),
     ),
   ];
 }
@@ -133,6 +164,7 @@ export function lambdaClaims(study: PirlStudy, baseLambda: number): Claim[] {
     "λ ablation figure: λ = 0.5 best, accuracy sensitive to λ",
     pairedDiff(base.result.runs, rival.result.runs, bestStage),
     { a: `λ=${baseLambda} (pp)`, b: `λ=${rival.lambda}` },
+    { kind: "headline", arms: [lambdaArm(baseLambda), lambdaArm(rival.lambda)], records: pirlArms(study) },
   )];
 }
 
