@@ -161,7 +161,8 @@ export function validateResults(r: unknown): string[] {
       errors.push(`${where}: arms must be a list of arm names`);
     }
     const ours = c?.ours as Estimate | undefined;
-    if (!ours || typeof ours.mean !== "number" || typeof ours.n !== "number") {
+    // An undefined estimate (NaN) is written as null, JSON having no NaN; it reads back as such.
+    if (!ours || (typeof ours.mean !== "number" && ours.mean !== null) || typeof ours.n !== "number") {
       errors.push(`${where}: ours must be {mean, ci95, n}`);
     }
   });

@@ -45,6 +45,13 @@ Deno.test("writeResults writes valid JSON (NaN → null) and refuses invalid res
     const back = JSON.parse(await Deno.readTextFile(path));
     assertEquals(back.metrics.single.ci95, [null, null]);
     assertEquals(validateResults(back), []);
+    // an undefined estimate (e.g. Spearman ρ of all-tie rankings) survives the round trip
+    const undef = sample();
+    undef.claims[0].ours = { mean: NaN, ci95: [NaN, NaN], n: 0 };
+    const back2 = JSON.parse(await Deno.readTextFile(await writeResults(dir, undef)));
+    assertEquals(back2.claims[0].ours.mean, null);
+    assertEquals(validateResults(back2), []);
+    await writeResults(dir, sample());
     const bad = sample();
     bad.claims[0].id = "";
     await assertRejects(() => writeResults(dir, bad), Error, "results for demo: claim 1: id");
