@@ -1,18 +1,23 @@
 /**
  * Checkpoints: named tensors + step + JSON metadata in one binary file, written atomically (temp file, fsync,
  * rename) so an interrupted save never leaves a corrupt checkpoint behind, and restored into variables by name
- * with shape checks.
+ * with shape checks. Only finite weights are written, and every file ends with a SHA-256 of all its bytes that
+ * is verified on load, so a flipped byte is refused with one line naming the file instead of resuming from
+ * silently different weights.
  *
- * File layout (little-endian): the 8 ASCII bytes `SSLCKPT1`, a u32 header length, the UTF-8 JSON header
- * `{version, step, meta, tensors: [{name, dtype, shape, offset, bytes}]}`, zero padding to a multiple of 8, then
- * the raw tensor data at the listed offsets (relative to the start of the data section).
+ * File layout (little-endian): the 8 ASCII bytes `SSLCKPT2`, a u32 header length, the UTF-8 JSON header
+ * `{version, step, meta, tensors: [{name, dtype, shape, offset, bytes}]}`, zero padding to a multiple of 8, the
+ * raw tensor data at the listed offsets (relative to the start of the data section), then the 32-byte SHA-256
+ * of everything before it. Files of the first format (`SSLCKPT1`, no checksum) are refused.
  *
  * @module
  */
 import { tf } from "../tf.ts";
 import type { Module } from "../models/types.ts";
 
-const MAGIC = "SSLCKPT1";
+const MAGIC = "SSLCKPT2";
+const OLD_MAGIC = "SSLCKPT1";
+const DIGEST_BYTES = 32;
 
 /** One stored tensor. */
 export interface CheckpointTensor {
@@ -52,7 +57,23 @@ interface HeaderEntry {
   bytes: number;
 }
 
-/** Write a checkpoint atomically: to `<path>.tmp-<pid>`, flushed to disk, then renamed over `path`. */
+/** Thrown by {@link saveCheckpoint} when a float tensor holds NaN or ±Infinity; nothing is written. */
+export class NonFiniteCheckpointError extends Error {
+  override name = "NonFiniteCheckpointError";
+}
+
+async function sha256(chunks: readonly Uint8Array[]): Promise<Uint8Array> {
+  const total = chunks.reduce((a, c) => a + c.byteLength, 0);
+  const all = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) all.set(c, (o += c.byteLength) - c.byteLength);
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+}
+
+/**
+ * Write a checkpoint atomically: to `<path>.tmp-<pid>`, flushed to disk, then renamed over `path`. A float
+ * tensor with a non-finite value is refused ({@link NonFiniteCheckpointError}) and the previous file is kept.
+ */
 export async function saveCheckpoint(path: string, content: CheckpointContent): Promise<void> {
   if (!(Number.isInteger(content.step) && content.step >= 0)) {
     throw new Error(`saveCheckpoint: step must be an integer >= 0, got ${content.step}`);
@@ -66,13 +87,21 @@ export async function saveCheckpoint(path: string, content: CheckpointContent): 
       throw new Error(`saveCheckpoint: tensor "${name}" has unsupported dtype ${t.dtype}`);
     }
     const data = await t.data();
+    if (t.dtype === "float32") {
+      const bad = (data as Float32Array).findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) {
+        throw new NonFiniteCheckpointError(
+          `saveCheckpoint: tensor "${name}" holds ${data[bad]} at index ${bad}; ${path} not written`,
+        );
+      }
+    }
     const bytes = new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
     entries.push({ name, dtype: t.dtype, shape: t.shape.slice(), offset, bytes: bytes.byteLength });
     chunks.push(bytes);
     offset += bytes.byteLength;
   }
   const header = new TextEncoder().encode(
-    JSON.stringify({ version: 1, step: content.step, meta: content.meta ?? {}, tensors: entries }),
+    JSON.stringify({ version: 2, step: content.step, meta: content.meta ?? {}, tensors: entries }),
   );
   const preamble = 8 + 4 + header.byteLength;
   const pad = (8 - (preamble % 8)) % 8;
@@ -83,10 +112,11 @@ export async function saveCheckpoint(path: string, content: CheckpointContent): 
 
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
   if (dir) await Deno.mkdir(dir, { recursive: true });
+  const digest = await sha256([head, ...chunks]);
   const tmp = `${path}.tmp-${Deno.pid}`;
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   try {
-    for (const chunk of [head, ...chunks]) {
+    for (const chunk of [head, ...chunks, digest]) {
       let written = 0;
       while (written < chunk.byteLength) written += await file.write(chunk.subarray(written));
     }
@@ -100,16 +130,33 @@ export async function saveCheckpoint(path: string, content: CheckpointContent): 
   await Deno.rename(tmp, path);
 }
 
-/** Read a checkpoint; throws a one-line error naming the file for a missing, foreign or truncated file. */
+/**
+ * Read a checkpoint; throws a one-line error naming the file for a missing, foreign, truncated or corrupt file
+ * (its SHA-256 does not match its bytes).
+ */
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {
-  let bytes: Uint8Array;
+  let file: Uint8Array;
   try {
-    bytes = await Deno.readFile(path);
+    file = await Deno.readFile(path);
   } catch (e) {
     throw new Error(`loadCheckpoint: cannot read ${path}: ${(e as Error).message.split("\n")[0]}`);
   }
-  if (bytes.byteLength < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
+  const magic = new TextDecoder().decode(file.subarray(0, 8));
+  if (magic === OLD_MAGIC) {
+    throw new Error(
+      `loadCheckpoint: ${path} has the old format without a checksum (${OLD_MAGIC}); delete it to start over`,
+    );
+  }
+  if (file.byteLength < 12 + DIGEST_BYTES || magic !== MAGIC) {
     throw new Error(`loadCheckpoint: ${path} is not a checkpoint (bad magic)`);
+  }
+  const bytes = file.subarray(0, file.byteLength - DIGEST_BYTES);
+  const stored = file.subarray(file.byteLength - DIGEST_BYTES);
+  const actual = await sha256([bytes]);
+  if (!actual.every((b, i) => b === stored[i])) {
+    throw new Error(
+      `loadCheckpoint: ${path} is corrupt or truncated (SHA-256 mismatch); delete it to start over`,
+    );
   }
   const hlen = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
   if (12 + hlen > bytes.byteLength) throw new Error(`loadCheckpoint: ${path} is truncated (header)`);

@@ -73,6 +73,11 @@ export interface TrainLoopOptions {
   onStep?: (info: StepInfo) => void | Promise<void>;
   /** Recorded in checkpoints; a resume with a different seed is refused. */
   seed?: number;
+  /**
+   * Anything else that determines the training (the method's config, the data…), recorded in checkpoints as
+   * JSON; a resume whose fingerprint differs is refused.
+   */
+  fingerprint?: unknown;
   /** Clip the global gradient norm to this value (default: no clipping). */
   clipGradNorm?: number;
   /** Check the gradients for NaN/Inf too, not only the loss (default true). */
@@ -102,6 +107,18 @@ export interface TrainResult {
 /** Thrown when the loss or a gradient becomes NaN or infinite. */
 export class NonFiniteError extends Error {
   override name = "NonFiniteError";
+}
+
+/** "key: a there, b here" for the first option that differs, or null. */
+function optionDifference(saved: Record<string, unknown>, now: Record<string, unknown>): string | null {
+  for (const key of new Set([...Object.keys(saved), ...Object.keys(now)])) {
+    const a = JSON.stringify(saved[key] ?? null), b = JSON.stringify(now[key] ?? null);
+    if (a !== b) {
+      const short = (s: string) => (s.length > 60 ? `${s.slice(0, 57)}...` : s);
+      return `${key}: ${short(a)} there, ${short(b)} here`;
+    }
+  }
+  return null;
 }
 
 /** Run (or resume) a training loop; see the module documentation. */
@@ -135,8 +152,19 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
     for (const [k, v] of Object.entries(opts.optimizer.stateVariables())) saved[`optimizer.${k}`] = v;
   }
 
+  // Everything besides the weights that decides what the next step does; a resume must match it exactly.
+  const options: Record<string, unknown> = JSON.parse(JSON.stringify({
+    seed: opts.seed ?? null,
+    optimizer: opts.optimizer.name,
+    optimizerConfig: opts.optimizer.config ?? null,
+    clipGradNorm: opts.clipGradNorm ?? null,
+    checkGrads: opts.checkGrads ?? true,
+    batchSize: opts.batchSize ?? null,
+    fingerprint: opts.fingerprint ?? null,
+  }));
   let start = 0;
   let losses: number[] = [];
+  let lrs: number[] = [];
   let resumedFrom: number | null = null;
   if (ck && (opts.resume ?? true) && await fileExists(ck.path)) {
     const c = await loadCheckpoint(ck.path);
@@ -152,6 +180,25 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
         `${label}: checkpoint ${ck.path} was written by optimizer ${savedOptimizer}, this run uses ${opts.optimizer.name}`,
       );
     }
+    const differs = optionDifference((c.meta.options ?? {}) as Record<string, unknown>, options);
+    if (differs) {
+      throw new Error(
+        `${label}: checkpoint ${ck.path} was written with other training options (${differs}); ` +
+          `delete it to start over or restore the options`,
+      );
+    }
+    // the steps already taken must have used the learning rates this run would use
+    const taken = Array.isArray(c.meta.lrs) ? c.meta.lrs as number[] : [];
+    const lrAt = taken.findIndex((v, i) => i < c.step && v !== opts.lr(i));
+    if (lrAt >= 0 || taken.length < Math.min(c.step, opts.steps)) {
+      const i = lrAt >= 0 ? lrAt : taken.length;
+      throw new Error(
+        `${label}: checkpoint ${ck.path} took step ${i} at learning rate ${
+          taken[i]
+        }, this run's schedule gives ` +
+          `${opts.lr(i)}; delete it to start over or restore the schedule`,
+      );
+    }
     if (c.step > opts.steps) {
       throw new Error(
         `${label}: checkpoint ${ck.path} is at step ${c.step}, beyond the ${opts.steps} requested`,
@@ -161,6 +208,7 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
     start = c.step;
     resumedFrom = c.step;
     losses = Array.isArray(c.meta.losses) ? (c.meta.losses as number[]).slice(0, start) : [];
+    lrs = taken.slice(0, start);
     await opts.onResume?.((c.meta.user ?? {}) as Record<string, unknown>, start);
   }
 
@@ -169,7 +217,15 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
     await saveCheckpoint(ck.path, {
       step,
       tensors: saved,
-      meta: { label, seed: opts.seed, losses, user: ck.meta?.() ?? {}, optimizer: opts.optimizer.name },
+      meta: {
+        label,
+        seed: opts.seed,
+        losses,
+        lrs,
+        options,
+        user: ck.meta?.() ?? {},
+        optimizer: opts.optimizer.name,
+      },
     });
   };
 
@@ -243,6 +299,7 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
     }
     release();
     losses.push(loss);
+    lrs.push(lr);
     const done = step + 1;
     progress?.update(done, loss);
     await opts.onStep?.({ step, loss, lr, gradNorm: needNorm ? gradNorm : null });

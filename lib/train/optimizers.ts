@@ -57,6 +57,11 @@ function zerosVariable(v: tf.Variable): tf.Variable {
   return tf.tidy(() => tf.variable(tf.zerosLike(v), false));
 }
 
+/** "1011…": which variables a per-variable option applies to, as one comparable string. */
+function mask(flags: readonly boolean[]): string {
+  return flags.map((f) => (f ? "1" : "0")).join("");
+}
+
 function checkRange(name: string, what: string, x: number, lo: number, hi: number): void {
   if (!(x >= lo && x < hi)) throw new Error(`${name}: ${what} must be in [${lo}, ${hi}), got ${x}`);
 }
@@ -86,6 +91,7 @@ export function sgd(variables: tf.Variable[], opts: SgdOptions = {}): Optimizer 
   const bufs = mu > 0 ? variables.map(zerosVariable) : [];
   return {
     name: "sgd",
+    config: { momentum: mu, nesterov, weightDecay: wd, decayed: mask(decays) },
     step(grads, lr) {
       checkGrads("sgd", variables, grads, lr);
       tf.tidy(() => {
@@ -138,6 +144,7 @@ function adamFamily(name: "adam" | "adamw", variables: tf.Variable[], opts: Adam
   const t = tf.tidy(() => tf.variable(tf.scalar(0), false));
   return {
     name,
+    config: { beta1: b1, beta2: b2, eps, weightDecay: wd, decayed: mask(decays) },
     step(grads, lr) {
       checkGrads(name, variables, grads, lr);
       tf.tidy(() => {
@@ -220,6 +227,7 @@ export function lars(variables: tf.Variable[], opts: LarsOptions = {}): Optimize
   const bufs = variables.map(zerosVariable);
   return {
     name: "lars",
+    config: { momentum: mu, nesterov, weightDecay: wd, eta, decayed: mask(decays), adapted: mask(adapts) },
     step(grads, lr) {
       checkGrads("lars", variables, grads, lr);
       tf.tidy(() => {

@@ -11,6 +11,11 @@ export interface Optimizer {
   /** e.g. "sgd", "adamw", "lars". */
   readonly name: string;
   /**
+   * Its hyperparameters (momentum, betas, weight decay, which variables decay…), recorded in checkpoints so a
+   * resume with different ones is refused.
+   */
+  readonly config?: Readonly<Record<string, number | boolean | string>>;
+  /**
    * Apply one update. `grads[i]` is the gradient of `variables[i]` given at construction; `lr` is this step's
    * learning rate. A null/undefined entry (a variable the loss does not depend on) is skipped entirely, as
    * PyTorch skips parameters whose `.grad` is None. Does not dispose `grads`.

@@ -5,6 +5,7 @@ import {
   fileExists,
   loadCheckpoint,
   loadModel,
+  NonFiniteCheckpointError,
   restoreVariables,
   saveCheckpoint,
   saveModel,
@@ -48,7 +49,7 @@ Deno.test("loadCheckpoint rejects missing, foreign and truncated files with one-
   await saveCheckpoint(`${dir}/ok.bin`, { step: 1, tensors: { t } });
   const bytes = await Deno.readFile(`${dir}/ok.bin`);
   await Deno.writeFile(`${dir}/cut.bin`, bytes.slice(0, bytes.length - 10));
-  const err = await assertRejects(() => loadCheckpoint(`${dir}/cut.bin`), Error, "truncated or corrupt");
+  const err = await assertRejects(() => loadCheckpoint(`${dir}/cut.bin`), Error, "corrupt or truncated");
   assert(!err.message.includes("\n"));
   assert(await fileExists(`${dir}/ok.bin`));
   assert(!(await fileExists(`${dir}/cut2.bin`)));
@@ -106,10 +107,12 @@ Deno.test("loadCheckpoint names the file for a well-formed JSON header that is n
   const dir = await Deno.makeTempDir();
   const write = async (name: string, header: unknown) => {
     const json = new TextEncoder().encode(JSON.stringify(header));
-    const bytes = new Uint8Array(12 + json.length);
-    bytes.set(new TextEncoder().encode("SSLCKPT1"), 0);
+    const bytes = new Uint8Array(12 + json.length + 32);
+    bytes.set(new TextEncoder().encode("SSLCKPT2"), 0);
     new DataView(bytes.buffer).setUint32(8, json.length, true);
     bytes.set(json, 12);
+    const body = bytes.subarray(0, 12 + json.length);
+    bytes.set(new Uint8Array(await crypto.subtle.digest("SHA-256", body)), body.length);
     await Deno.writeFile(`${dir}/${name}`, bytes);
     return `${dir}/${name}`;
   };
@@ -122,4 +125,58 @@ Deno.test("loadCheckpoint names the file for a well-formed JSON header that is n
   });
   await assertRejects(() => loadCheckpoint(badDtype), Error, `corrupt at tensor "x"`);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("loadCheckpoint refuses same-length corruption of the data, the header or the old unchecked format", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const t = tf.linspace(0, 1, 64);
+    await saveCheckpoint(`${dir}/ok.bin`, { step: 5, tensors: { t } });
+    t.dispose();
+    const good = await Deno.readFile(`${dir}/ok.bin`);
+    // 0xFF over four bytes of tensor data (a NaN), then one flipped digit in the header's step
+    const nan = good.slice();
+    nan.fill(0xff, good.length - 32 - 16, good.length - 32 - 12);
+    await Deno.writeFile(`${dir}/nan.bin`, nan);
+    const e = await assertRejects(() => loadCheckpoint(`${dir}/nan.bin`), Error, `${dir}/nan.bin is corrupt`);
+    assert(!e.message.includes("\n"));
+    const head = good.slice();
+    const at = new TextDecoder().decode(head).indexOf('"step":5');
+    head[at + 7] = "9".charCodeAt(0);
+    await Deno.writeFile(`${dir}/head.bin`, head);
+    await assertRejects(() => loadCheckpoint(`${dir}/head.bin`), Error, "SHA-256 mismatch");
+    const old = good.slice();
+    old.set(new TextEncoder().encode("SSLCKPT1"), 0);
+    await Deno.writeFile(`${dir}/old.bin`, old);
+    await assertRejects(() => loadCheckpoint(`${dir}/old.bin`), Error, "old format without a checksum");
+    assertEquals((await loadCheckpoint(`${dir}/ok.bin`)).step, 5);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("saveCheckpoint writes only finite weights and keeps the previous file otherwise", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const ok = tf.ones([3]), bad = tf.tensor1d([1, NaN, 3]), inf = tf.tensor1d([Infinity]);
+    await saveCheckpoint(`${dir}/ck.bin`, { step: 1, tensors: { w: ok } });
+    const e = await assertRejects(
+      () => saveCheckpoint(`${dir}/ck.bin`, { step: 2, tensors: { w: bad } }),
+      NonFiniteCheckpointError,
+      `tensor "w" holds NaN at index 1; ${dir}/ck.bin not written`,
+    );
+    assert(!e.message.includes("\n"));
+    await assertRejects(
+      () => saveCheckpoint(`${dir}/ck.bin`, { step: 2, tensors: { inf } }),
+      Error,
+      "Infinity",
+    );
+    const back = await loadCheckpoint(`${dir}/ck.bin`);
+    assertEquals(back.step, 1);
+    assertEquals(Array.from(back.tensors.w.data), [1, 1, 1]);
+    assertEquals([...Deno.readDirSync(dir)].map((x) => x.name), ["ck.bin"]);
+    tf.dispose([ok, bad, inf]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -292,3 +292,41 @@ Deno.test("trainLoop refuses a checkpoint that would not restore every trained v
   tf.dispose([w, b]);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("trainLoop refuses a resume whose learning rates, optimizer settings or fingerprint differ", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/ck.bin`;
+  const w = tf.variable(tf.tensor1d([1, 2]));
+  const base = {
+    variables: [w],
+    lossFn: () => tf.sum(tf.square(w)) as tf.Scalar,
+    checkpoint: { path, every: 1 },
+    progress: false as const,
+  };
+  const run = (o: { steps: number; lr: (s: number) => number; momentum?: number; fingerprint?: unknown }) => {
+    const opt = sgd([w], { momentum: o.momentum ?? 0.5 });
+    return trainLoop({ ...base, ...o, optimizer: opt }).finally(() => opt.dispose());
+  };
+  await run({ steps: 3, lr: constantLr(0.1), fingerprint: { data: "a" } });
+  const before = await Deno.readFile(path);
+  const refused = async (o: Parameters<typeof run>[0], text: string) => {
+    const e = await assertRejects(() => run(o), Error, text);
+    assert(!e.message.includes("\n"));
+    assertEquals(await Deno.readFile(path), before, "the checkpoint is untouched");
+  };
+  await refused(
+    { steps: 5, lr: constantLr(0.2), fingerprint: { data: "a" } },
+    "took step 0 at learning rate 0.1",
+  );
+  await refused({ steps: 5, lr: (s) => (s < 2 ? 0.1 : 0.3), fingerprint: { data: "a" } }, "took step 2");
+  await refused(
+    { steps: 5, lr: constantLr(0.1), momentum: 0.9, fingerprint: { data: "a" } },
+    'other training options (optimizerConfig: {"momentum":0.5',
+  );
+  await refused({ steps: 5, lr: constantLr(0.1), fingerprint: { data: "b" } }, "fingerprint");
+  // the same options (a constant rate continued further) resume
+  const res = await run({ steps: 5, lr: constantLr(0.1), fingerprint: { data: "a" } });
+  assertEquals(res.resumedFrom, 3);
+  w.dispose();
+  await Deno.remove(dir, { recursive: true });
+});
