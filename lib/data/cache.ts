@@ -3,17 +3,23 @@
  * happens once. Files live under `cacheDir("datasets")` (`$SSL_CACHE_DIR/datasets`, default
  * `<repo>/.cache/datasets`).
  *
- * Layout: the 8-byte magic `SSLDS01\n`, a little-endian uint32 header length, a UTF-8 JSON header (dataset
+ * Layout: the 8-byte magic `SSLDS02\n`, a little-endian uint32 header length, a UTF-8 JSON header (dataset
  * metadata, a caller-chosen `key` describing how the content was made, and per split its geometry and label-set
  * names), then per split (train, test, unlabeled) the uint8 pixels followed by each label set as little-endian
- * int32. Files are written to a temporary name and renamed, so an interrupted write never replaces a good file.
+ * int32, and last the 32-byte SHA-256 of everything before it. Files are written to a temporary name and
+ * renamed, so an interrupted write never replaces a good file; the checksum is verified on every read, so a
+ * flipped pixel byte is found and the file rebuilt (with one warning line) instead of training on it. Files of
+ * the first format (`SSLDS01`, no checksum) are rebuilt silently, as stale.
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import type { Dataset, Split } from "./types.ts";
 import { imageBytes, validateSplit } from "./types.ts";
 
-const MAGIC = new TextEncoder().encode("SSLDS01\n");
+const MAGIC = new TextEncoder().encode("SSLDS02\n");
+const OLD_MAGIC = new TextEncoder().encode("SSLDS01\n");
+const DIGEST_BYTES = 32;
 const SPLITS = ["train", "test", "unlabeled"] as const;
 
 interface SplitHeader {
@@ -68,10 +74,13 @@ export async function writeDatasetCache(path: string, ds: Dataset, key: string):
   const json = new TextEncoder().encode(JSON.stringify(header));
   const len = new Uint8Array(4);
   new DataView(len.buffer).setUint32(0, json.length, true);
+  const hash = createHash("sha256");
+  for (const p of [MAGIC, len, json, ...parts]) hash.update(p);
+  const digest = new Uint8Array(hash.digest());
   const tmp = `${path}.${Deno.pid}.${Date.now()}.tmp`;
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   try {
-    for (const p of [MAGIC, len, json, ...parts]) {
+    for (const p of [MAGIC, len, json, ...parts, digest]) {
       let off = 0;
       while (off < p.length) off += await file.write(p.subarray(off));
     }
@@ -89,15 +98,22 @@ export async function writeDatasetCache(path: string, ds: Dataset, key: string):
  * one-line Error naming the file when it is corrupt or truncated.
  */
 export async function readDatasetCache(path: string, key: string): Promise<Dataset | null> {
-  let bytes: Uint8Array;
+  let file: Uint8Array;
   try {
-    bytes = await Deno.readFile(path);
+    file = await Deno.readFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
   const bad = (why: string) => new Error(`dataset cache ${path} is corrupt: ${why}`);
-  if (bytes.length < 12 || !MAGIC.every((b, i) => bytes[i] === b)) throw bad("missing SSLDS01 magic");
+  if (file.length >= 8 && OLD_MAGIC.every((b, i) => file[i] === b)) return null; // older format: rebuild
+  if (file.length < 12 + DIGEST_BYTES || !MAGIC.every((b, i) => file[i] === b)) {
+    throw bad("missing SSLDS02 magic");
+  }
+  const bytes = file.subarray(0, file.length - DIGEST_BYTES);
+  const stored = file.subarray(file.length - DIGEST_BYTES);
+  const actual = createHash("sha256").update(bytes).digest();
+  if (!stored.every((b, i) => b === actual[i])) throw bad("SHA-256 mismatch (changed or truncated)");
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hlen = dv.getUint32(8, true);
   if (12 + hlen > bytes.length) throw bad(`header of ${hlen} bytes runs past the end of the file`);

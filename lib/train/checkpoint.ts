@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { tf } from "../tf.ts";
 import type { Module } from "../models/types.ts";
 
@@ -62,12 +63,10 @@ export class NonFiniteCheckpointError extends Error {
   override name = "NonFiniteCheckpointError";
 }
 
-async function sha256(chunks: readonly Uint8Array[]): Promise<Uint8Array> {
-  const total = chunks.reduce((a, c) => a + c.byteLength, 0);
-  const all = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) all.set(c, (o += c.byteLength) - c.byteLength);
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+function sha256(chunks: readonly Uint8Array[]): Uint8Array {
+  const h = createHash("sha256");
+  for (const c of chunks) h.update(c);
+  return new Uint8Array(h.digest());
 }
 
 /**
@@ -112,7 +111,7 @@ export async function saveCheckpoint(path: string, content: CheckpointContent): 
 
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
   if (dir) await Deno.mkdir(dir, { recursive: true });
-  const digest = await sha256([head, ...chunks]);
+  const digest = sha256([head, ...chunks]);
   const tmp = `${path}.tmp-${Deno.pid}`;
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   try {
@@ -152,7 +151,7 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   }
   const bytes = file.subarray(0, file.byteLength - DIGEST_BYTES);
   const stored = file.subarray(file.byteLength - DIGEST_BYTES);
-  const actual = await sha256([bytes]);
+  const actual = sha256([bytes]);
   if (!actual.every((b, i) => b === stored[i])) {
     throw new Error(
       `loadCheckpoint: ${path} is corrupt or truncated (SHA-256 mismatch); delete it to start over`,

@@ -49,7 +49,7 @@ Deno.test("truncated / corrupt cache files give one-line errors; cachedDataset r
     const e = await assertRejects(
       () => readDatasetCache(path, "k"),
       Error,
-      `dataset cache ${path} is corrupt: truncated`,
+      `dataset cache ${path} is corrupt: SHA-256 mismatch`,
     );
     assertEquals(e.message.includes("\n"), false);
     await Deno.writeFile(path, new TextEncoder().encode("garbage garbage"));
@@ -93,6 +93,38 @@ Deno.test("cachedDataset still returns the built dataset when the cache cannot b
     const got = await cachedDataset(`${dir}/blocker/t.ssl-ds`, "k", () => Promise.resolve(ds));
     assertEquals(got, ds);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("same-length corruption of pixel bytes is found by the checksum and the file rebuilt with one warning", async () => {
+  const dir = await Deno.makeTempDir();
+  const errors: string[] = [];
+  const orig = console.error;
+  console.error = (...a: unknown[]) => void errors.push(a.join(" "));
+  try {
+    const path = `${dir}/t.ssl-ds`;
+    await writeDatasetCache(path, ds, "k");
+    const bytes = await Deno.readFile(path);
+    // the test split's pixels [9, 8] sit right after the train labels; flip one to 0xFF
+    const at = bytes.findIndex((b, i) => b === 9 && bytes[i + 1] === 8);
+    const bad = bytes.slice();
+    bad[at] = 0xff;
+    await Deno.writeFile(path, bad);
+    await assertRejects(() => readDatasetCache(path, "k"), Error, "SHA-256 mismatch");
+    let built = 0;
+    const got = await cachedDataset(path, "k", () => (built++, Promise.resolve(ds)));
+    assertEquals([built, Array.from(got.test.images)], [1, [9, 8]]);
+    assertEquals(errors.length, 1);
+    assertStringIncludes(errors[0], `dataset cache ${path} is corrupt: SHA-256 mismatch`);
+    assertEquals(await readDatasetCache(path, "k"), ds, "the rebuilt file is good");
+    // a file of the previous, unchecked format is stale: a miss, rebuilt without a warning
+    const old = (await Deno.readFile(path)).slice();
+    old.set(new TextEncoder().encode("SSLDS01\n"), 0);
+    await Deno.writeFile(path, old);
+    assertEquals(await readDatasetCache(path, "k"), null);
+  } finally {
+    console.error = orig;
     await Deno.remove(dir, { recursive: true });
   }
 });
