@@ -5,7 +5,10 @@
  * - The archive becomes visible under its final name only after its size and checksum match; a mismatch
  *   moves the bytes to `<file>.bad` and throws a one-line error naming the file, the algorithm and both
  *   digests, so a bad file is never used (and never replaces a good one).
- * - A verified file gets a sidecar `<file>.<algorithm>` holding its digest, so later runs skip re-hashing.
+ * - A verified file gets a sidecar `<file>.<algorithm>` holding its digest, size and modification time, so
+ *   later runs skip re-hashing while the file is unchanged; a file changed after it was verified (other size
+ *   or mtime) is hashed again, and when unpacking a verified archive fails, {@link ensureMembers} re-hashes
+ *   it and downloads it again if it no longer matches (repair instead of failing forever).
  * - An interrupted download leaves `<file>.part`; the next call asks the server for the remaining bytes
  *   (`Range: bytes=<size>-`) and appends them when it answers 206 with the matching `Content-Range`, or starts
  *   over when it answers 200.
@@ -74,6 +77,8 @@ export interface DownloadOptions {
   quiet?: boolean;
   /** Progress bar label (default: the file name). */
   label?: string;
+  /** Hash an existing file even when its sidecar says it was verified (default false). */
+  reverify?: boolean;
 }
 
 /** Hex digest of a file, streamed. */
@@ -153,9 +158,17 @@ async function verify(tmp: string, dest: string, opts: DownloadOptions): Promise
   }
 }
 
+/** The sidecar line of a verified file: "<digest> size=<bytes> mtime=<ms>". */
+async function sidecarLine(path: string, digest: string): Promise<string> {
+  const st = await Deno.stat(path);
+  return `${digest.toLowerCase()} size=${st.size} mtime=${st.mtime?.getTime() ?? 0}\n`;
+}
+
 /**
  * Download `url` to `dest` (resuming `<dest>.part`), verify it and return `dest`. An existing `dest` whose
- * sidecar digest matches is returned at once; an existing `dest` without one is verified first.
+ * sidecar matches (digest, and the file's size and mtime as when it was verified) is returned at once; any
+ * other existing `dest` is hashed first (always, with `reverify`), and set aside as `<dest>.bad` when it does
+ * not match.
  */
 export async function download(url: string, dest: string, opts: DownloadOptions = {}): Promise<string> {
   const ck = opts.checksum;
@@ -163,12 +176,13 @@ export async function download(url: string, dest: string, opts: DownloadOptions 
   if ((await fileSize(dest)) !== null) {
     if (!ck) return dest;
     const noted = await Deno.readTextFile(sidecar!).catch(() => "");
-    if (noted.trim() === ck.digest.toLowerCase()) return dest;
+    if (!opts.reverify && noted === await sidecarLine(dest, ck.digest)) return dest;
     const got = await hashFile(dest, ck.algorithm);
     if (got === ck.digest.toLowerCase()) {
-      await Deno.writeTextFile(sidecar!, got + "\n");
+      await Deno.writeTextFile(sidecar!, await sidecarLine(dest, got));
       return dest;
     }
+    await Deno.remove(sidecar!).catch(() => {});
     // A stale or foreign file under the final name: set it aside and download afresh.
     await Deno.rename(dest, `${dest}.bad`);
     console.error(`${dest}: ${ck.algorithm} ${got} does not match ${ck.digest}; moved to ${dest}.bad`);
@@ -238,7 +252,7 @@ export async function download(url: string, dest: string, opts: DownloadOptions 
   }
   await verify(part, dest, opts);
   await Deno.rename(part, dest);
-  if (ck) await Deno.writeTextFile(sidecar!, ck.digest.toLowerCase() + "\n");
+  if (ck) await Deno.writeTextFile(sidecar!, await sidecarLine(dest, ck.digest));
   return dest;
 }
 
@@ -249,7 +263,7 @@ export async function download(url: string, dest: string, opts: DownloadOptions 
 export function downloadRemote(
   remote: Remote,
   dir: string,
-  opts: { baseUrl?: string; quiet?: boolean } = {},
+  opts: { baseUrl?: string; quiet?: boolean; reverify?: boolean } = {},
 ): Promise<string> {
   const url = opts.baseUrl ? `${opts.baseUrl.replace(/\/$/, "")}/${remote.file}` : remote.url;
   return download(url, `${dir}/${remote.file}`, {
@@ -257,6 +271,7 @@ export function downloadRemote(
     checksum: remote.checksum,
     quiet: opts.quiet,
     label: remote.file,
+    reverify: opts.reverify,
   });
 }
 
@@ -276,10 +291,22 @@ export async function ensureMembers(
   const missing = [];
   for (const m of members) if ((await fileSize(paths[m])) === null) missing.push(m);
   if (missing.length === 0) return paths;
-  const archive = await downloadRemote(remote, dir, opts);
+  let archive = await downloadRemote(remote, dir, opts);
   if (!opts.quiet) console.error(`extracting ${missing.join(", ")} from ${archive}`);
   const want = new Set(missing);
-  const got = await extractTar(archive, dir, (name) => want.has(name.split("/").pop()!));
+  const pick = (name: string) => want.has(name.split("/").pop()!);
+  let got: Map<string, unknown>;
+  try {
+    got = await extractTar(archive, dir, pick);
+  } catch (e) {
+    // The archive may have changed since it was verified: hash it again (re-downloading when it no longer
+    // matches) and retry once; an archive that still verifies is genuinely unreadable.
+    console.error(
+      `${archive}: unpacking failed (${(e as Error).message.split("\n")[0]}); verifying it again`,
+    );
+    archive = await downloadRemote(remote, dir, { ...opts, reverify: true });
+    got = await extractTar(archive, dir, pick);
+  }
   const names = new Set([...got.keys()].map((n) => n.split("/").pop()!));
   const lacking = missing.filter((m) => !names.has(m));
   if (lacking.length) throw new Error(`${archive}: archive has no member named ${lacking.join(", ")}`);

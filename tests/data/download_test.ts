@@ -1,4 +1,4 @@
-import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import {
   download,
   downloadRemote,
@@ -55,7 +55,12 @@ Deno.test("download: checksum match -> file + sidecar; second call does not touc
       dest,
     );
     assertEquals(await Deno.readFile(dest), body);
-    assertEquals((await Deno.readTextFile(`${dest}.sha256`)).trim(), checksum.digest);
+    assertEquals(
+      (await Deno.readTextFile(`${dest}.sha256`)).split(" ")[0],
+      checksum.digest,
+      "the sidecar holds the digest, then the size and mtime it was verified at",
+    );
+    assertStringIncludes(await Deno.readTextFile(`${dest}.sha256`), ` size=${body.length} mtime=`);
     assertEquals(await exists(`${dest}.part`), false);
     await download(`${srv.url}/f.bin`, dest, { checksum, quiet: true });
     assertEquals(srv.log.ranges.length, 1);
@@ -191,6 +196,56 @@ Deno.test("ensureMembers downloads, verifies and extracts only what is missing",
       await srv2.close();
     }
   } finally {
+    await srv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an archive changed after it was verified is hashed again and repaired, not used or failed on forever", async () => {
+  const dir = await Deno.makeTempDir();
+  const enc = new TextEncoder();
+  const archive = await gzip(
+    makeTar({ "pkg/a.bin": enc.encode("A".repeat(5000)), "pkg/b.bin": enc.encode("BB") }),
+  );
+  const srv = serve({ "/pkg.tar.gz": archive });
+  const errors: string[] = [];
+  const orig = console.error;
+  console.error = (...a: unknown[]) => void errors.push(a.join(" "));
+  try {
+    const remote: Remote = {
+      url: "http://unused.invalid/pkg.tar.gz",
+      file: "pkg.tar.gz",
+      size: archive.length,
+      checksum: { algorithm: "sha256", digest: await digest(archive, "sha256") },
+    };
+    const path = `${dir}/pkg.tar.gz`;
+    const corrupt = async (keepMtime: boolean) => {
+      const st = await Deno.stat(path);
+      const bytes = await Deno.readFile(path);
+      bytes[Math.floor(bytes.length / 2)] ^= 0xff; // same length
+      await Deno.writeFile(path, bytes);
+      if (keepMtime) await Deno.utime(path, st.atime!, st.mtime!);
+    };
+    await ensureMembers(remote, dir, ["a.bin", "b.bin"], { baseUrl: srv.url, quiet: true });
+    // 1. changed in place (new mtime): the sidecar no longer vouches for it, so it is hashed and fetched again
+    await corrupt(false);
+    await downloadRemote(remote, dir, { baseUrl: srv.url, quiet: true });
+    assertEquals(await Deno.readFile(path), archive);
+    assertEquals(srv.log.ranges.length, 2);
+    // 2. changed with its mtime restored: unpacking fails, so ensureMembers verifies again and repairs it
+    await corrupt(true);
+    await Deno.remove(`${dir}/a.bin`);
+    const paths = await ensureMembers(remote, dir, ["a.bin"], { baseUrl: srv.url, quiet: true });
+    assertEquals(await Deno.readTextFile(paths["a.bin"]), "A".repeat(5000));
+    assertEquals(await Deno.readFile(path), archive);
+    assertEquals(srv.log.ranges.length, 3);
+    assert(
+      errors.some((e) => e.includes("unpacking failed") && e.includes("verifying it again")),
+      errors.join("|"),
+    );
+    assert(errors.some((e) => e.includes("moved to") && e.endsWith(".bad")), errors.join("|"));
+  } finally {
+    console.error = orig;
     await srv.close();
     await Deno.remove(dir, { recursive: true });
   }
