@@ -130,7 +130,17 @@ export async function loadFolder(root: string, opts: FolderOptions = {}): Promis
     for (const [which, list] of [["train", train], ["test", test]] as const) {
       for (const [c, name] of classes.entries()) {
         const dir = `${root}/${which}/${name}`;
-        const files = await listImages(dir).catch(() => []);
+        const files = await listImages(dir).catch((e) => {
+          if (e instanceof Deno.errors.NotFound) return [];
+          throw e;
+        });
+        // a class absent from one split would be trained on but never tested, or tested but never learned
+        if (files.length === 0) {
+          throw new Error(
+            `folder dataset: class "${name}" has no ${which} images (${dir} is missing or empty); ` +
+              `every class needs images in both train/ and test/`,
+          );
+        }
         for (const path of files) list.push({ path, label: c });
       }
     }
@@ -144,6 +154,12 @@ export async function loadFolder(root: string, opts: FolderOptions = {}): Promis
       }
       const perm = rng.fork(`folder:${name}`).permutation(files.length);
       const nTest = Math.round(testFraction * files.length);
+      if (testFraction > 0 && (nTest === 0 || nTest === files.length)) {
+        throw new Error(
+          `folder dataset: class "${name}" has ${files.length} image(s), too few to split ${testFraction} ` +
+            `of them off for test with some left to train on; add images or use train/ and test/ folders`,
+        );
+      }
       perm.forEach((p, k) => (k < nTest ? test : train).push({ path: files[p], label: c }));
     }
   }

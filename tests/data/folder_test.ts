@@ -65,3 +65,60 @@ Deno.test("folder: given train/test sub-folders are used as is; bad files give o
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("folder: an empty class, a class missing from test or one too small to split is a one-line error", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    for (const which of ["train", "test"]) {
+      for (const c of ["a", "b"]) {
+        await Deno.mkdir(`${root}/split/${which}/${c}`, { recursive: true });
+        await png(`${root}/split/${which}/${c}/x.png`, [1, 2, 3]);
+      }
+    }
+    // a class present in train only
+    await Deno.mkdir(`${root}/split/train/c`);
+    await png(`${root}/split/train/c/x.png`, [9, 9, 9]);
+    const e = await assertRejects(
+      () => loadFolder(`${root}/split`, { size: 2 }),
+      Error,
+      `class "c" has no test images (${root}/split/test/c is missing or empty)`,
+    );
+    assertEquals(e.message.includes("\n"), false);
+    // an empty class directory in test
+    await Deno.mkdir(`${root}/split/test/c`);
+    await assertRejects(
+      () => loadFolder(`${root}/split`, { size: 2 }),
+      Error,
+      `class "c" has no test images`,
+    );
+    // an empty class directory in train
+    await Deno.remove(`${root}/split/train/c/x.png`);
+    await png(`${root}/split/test/c/x.png`, [9, 9, 9]);
+    await assertRejects(
+      () => loadFolder(`${root}/split`, { size: 2 }),
+      Error,
+      `class "c" has no train images`,
+    );
+    // no given split: an empty class, and a class too small to hold one image out
+    await Deno.mkdir(`${root}/flat/a`, { recursive: true });
+    await Deno.mkdir(`${root}/flat/b`);
+    for (let i = 0; i < 5; i++) await png(`${root}/flat/a/${i}.png`, [1, 2, 3]);
+    await assertRejects(
+      () => loadFolder(`${root}/flat`, { size: 2 }),
+      Error,
+      `${root}/flat/b holds no images`,
+    );
+    await png(`${root}/flat/b/0.png`, [4, 5, 6]);
+    await assertRejects(
+      () => loadFolder(`${root}/flat`, { size: 2 }),
+      Error,
+      `class "b" has 1 image(s), too few`,
+    );
+    await png(`${root}/flat/b/1.png`, [4, 5, 6]);
+    await png(`${root}/flat/b/2.png`, [4, 5, 6]);
+    const ok = await loadFolder(`${root}/flat`, { size: 2, testFraction: 0.34 });
+    assertEquals([ok.train.n, ok.test.n], [5, 3]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
