@@ -125,20 +125,31 @@ export async function sweepStaleOutputs(root: string): Promise<string[]> {
   return removed;
 }
 
-/** Replace `<root>/<paper>` by the staging directory (two renames; the old copy is deleted afterwards). */
-async function publish(staging: string, target: string): Promise<void> {
+/**
+ * Replace `target` by the directory `staging` (two renames; the old copy is deleted afterwards), under an
+ * exclusive lock on the hidden file `.<name>.lock` beside it, so runs publishing the same paper at once take
+ * turns: each succeeds, the last one's outputs stand, and nothing is left behind but the lock file. The lock is
+ * an OS file lock, released when its holder dies, so a killed run never blocks the next.
+ */
+export async function publishDir(staging: string, target: string): Promise<void> {
   const slash = target.lastIndexOf("/");
-  const old = `${target.slice(0, slash)}/.${target.slice(slash + 1)}.old-${Deno.pid}-${
-    crypto.randomUUID().slice(0, 8)
-  }.tmp`;
-  const hadOld = await Deno.rename(target, old).then(() => true, () => false);
+  const parent = target.slice(0, slash), name = target.slice(slash + 1);
+  const lock = await Deno.open(`${parent}/.${name}.lock`, { create: true, write: true });
   try {
-    await Deno.rename(staging, target);
-  } catch (e) {
-    if (hadOld) await Deno.rename(old, target).catch(() => {});
-    throw e;
+    await lock.lock(true);
+    const old = `${parent}/.${name}.old-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
+    const hadOld = await Deno.rename(target, old).then(() => true, () => false);
+    try {
+      await Deno.rename(staging, target);
+    } catch (e) {
+      if (hadOld) await Deno.rename(old, target).catch(() => {});
+      throw e;
+    }
+    if (hadOld) await Deno.remove(old, { recursive: true }).catch(() => {});
+  } finally {
+    await lock.unlock().catch(() => {});
+    lock.close();
   }
-  if (hadOld) await Deno.remove(old, { recursive: true }).catch(() => {});
 }
 
 /** Run one notebook. Throws a {@link NotebookError} (one line) on any failure, leaving all outputs untouched. */
@@ -237,7 +248,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
     let outDir: string | null = null;
     if (!(await isEmptyDir(staging))) {
       outDir = `${opts.figuresRoot}/${paper}`;
-      await publish(staging, outDir);
+      await publishDir(staging, outDir);
     }
     if (opts.output !== null) await writeNotebook(opts.output ?? path, out);
     const seconds = (performance.now() - t0) / 1000;

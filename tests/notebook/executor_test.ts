@@ -1,5 +1,11 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
-import { NotebookError, paperOf, runNotebook, sweepStaleOutputs } from "../../lib/notebook/executor.ts";
+import {
+  NotebookError,
+  paperOf,
+  publishDir,
+  runNotebook,
+  sweepStaleOutputs,
+} from "../../lib/notebook/executor.ts";
 import { readNotebook, validateNotebook } from "../../lib/notebook/nbformat.ts";
 
 const FIXTURES = new URL("../fixtures/notebooks/", import.meta.url).pathname;
@@ -173,5 +179,33 @@ Deno.test("an unwritable output directory fails before any kernel starts, naming
     assertEquals(err.message.includes("\n"), false);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("publishDir: runs publishing the same paper at once all succeed, one complete output stands, no debris", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${root}/demo`);
+    await Deno.writeTextFile(`${root}/demo/results.json`, "old");
+    const n = 8;
+    const stagings = await Promise.all(Array.from({ length: n }, async (_, i) => {
+      const dir = await Deno.makeTempDir({ dir: root, prefix: `.demo.staging-${Deno.pid}-`, suffix: ".tmp" });
+      await Deno.writeTextFile(`${dir}/results.json`, `run ${i}`);
+      await Deno.writeTextFile(`${dir}/figure.svg`, `<svg>${i}</svg>`);
+      return dir;
+    }));
+    await Promise.all(stagings.map((s) => publishDir(s, `${root}/demo`)));
+    const got = await Deno.readTextFile(`${root}/demo/results.json`);
+    const i = Number(got.replace("run ", ""));
+    assert(Number.isInteger(i) && i >= 0 && i < n, got);
+    assertEquals(
+      await Deno.readTextFile(`${root}/demo/figure.svg`),
+      `<svg>${i}</svg>`,
+      "one run's files, whole",
+    );
+    const left = [...Deno.readDirSync(root)].map((e) => e.name).sort();
+    assertEquals(left, [".demo.lock", "demo"]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
   }
 });
