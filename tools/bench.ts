@@ -3,7 +3,7 @@
  * suite's encoders at batch 256 on 32×32×3 inputs, on every available backend.
  *
  *     deno task bench [--json] [--backend NAME[,NAME]] [--steps N] [--warmup N] [--batch N]
- *                     [--models cnn3,resnet18-w16,simclr-cnn3,simclr-resnet18-w16] [--profile]
+ *                     [--models cnn3,resnet18-w16,simclr-cnn3,simclr-resnet18-w16] [--kernel-profile]
  *                     [--compare-torch] [--threads N] [--memory] [--without KERNEL[,KERNEL]]
  *
  * Models:
@@ -17,7 +17,7 @@
  * The reported figure is the median over `--steps` timed steps after `--warmup` untimed ones.
  *
  * `--json` prints one object per line: `{model, backend, batch, imagesPerSec, msPerStep}`.
- * `--profile` also prints, per model, the time per kernel of one step (tf.profile), largest first.
+ * `--kernel-profile` also prints, per model, the time per kernel of one step (tf.profile), largest first.
  * `--memory` also prints, per model, the peak bytes of live tensor data during one step and the wasm heap
  * size afterwards (the heap never shrinks: it is the process's peak; the 32-bit wasm heap's limit is 4 GiB).
  * `--baseline` puts tfjs-backend-wasm's own kernels back where `lib/backend/wasm_kernels.ts` replaced one
@@ -39,7 +39,8 @@
  *
  * @module
  */
-import { backendInfo, type BackendName, initBackend } from "../lib/backend/mod.ts";
+import { backendInfo, type BackendName, initBackend, parseBackend } from "../lib/backend/mod.ts";
+import { CliError, helpText, type OptionTable, parseCli } from "../lib/cli.ts";
 import { restoreOriginalWasmKernel, WASM_TRAINING_KERNELS } from "../lib/backend/wasm_kernels.ts";
 import { tf } from "../lib/tf.ts";
 import { Rng } from "../lib/rng.ts";
@@ -73,59 +74,137 @@ export interface BenchResult {
   chunk?: number | null;
 }
 
+/** The split-step variant (`--workers` / `--chunk`). */
+type SplitArgs = { workers: number; chunk?: number; embeddingStep?: "single-pass" | "recompute" };
+
 /** Parsed command line. */
-interface Args {
+export interface Args {
+  help: boolean;
   json: boolean;
   backends: BackendName[] | null;
   steps: number;
   warmup: number;
   batch: number;
   models: BenchModel[];
-  profile: boolean;
+  kernelProfile: boolean;
   memory: boolean;
   without: string[];
   compareTorch: boolean;
   threads: number;
   baseline: boolean;
+  /** Time only the split step (null: the plain step, and the data-parallel one on several cores). */
+  split: SplitArgs | null;
 }
 
-function parseArgs(argv: string[]): Args {
-  const value = (name: string): string | undefined => {
-    for (let i = 0; i < argv.length; i++) {
-      if (argv[i] === name) return argv[i + 1];
-      if (argv[i].startsWith(name + "=")) return argv[i].slice(name.length + 1);
-    }
-    return undefined;
-  };
-  const int = (name: string, dflt: number): number => {
-    const v = value(name);
-    if (v === undefined) return dflt;
-    const n = Number(v);
-    if (!(Number.isInteger(n) && n >= 0)) {
-      throw new Error(`${name}: expected a non-negative integer, got "${v}"`);
-    }
-    return n;
-  };
-  const backends = value("--backend")?.split(",") as BackendName[] | undefined;
-  const models = (value("--models")?.split(",") ?? [...BENCH_MODELS]) as BenchModel[];
+/** Every option of `deno task bench`; the parser and `--help` both come from this table. */
+export const OPTIONS = {
+  json: {
+    type: "boolean",
+    help: "one JSON object per line: {model, backend, batch, imagesPerSec, msPerStep}",
+  },
+  backend: {
+    type: "string",
+    value: "NAME[,NAME]",
+    help: "tensorflow · webgpu · wasm · cpu (default: wasm and what auto picks; cpu only when asked)",
+  },
+  models: { type: "string", value: "M[,M]", help: `default ${BENCH_MODELS.join(",")}` },
+  steps: { type: "string", value: "N", help: "timed steps; the median is reported (default 5)" },
+  warmup: { type: "string", value: "N", help: "untimed steps first (default 2)" },
+  batch: { type: "string", value: "N", help: "images per step (default 256)" },
+  "kernel-profile": { type: "boolean", help: "also print the time per kernel of one step, largest first" },
+  memory: { type: "boolean", help: "also print the peak live tensor bytes of one step and the wasm heap" },
+  baseline: { type: "boolean", help: "put tfjs-backend-wasm's own kernels back (before/after numbers)" },
+  without: {
+    type: "string",
+    value: "KERNEL[,KERNEL]",
+    help: "take these kernels of lib/backend/wasm_kernels.ts out (A/B runs)",
+  },
+  workers: { type: "string", value: "N", help: "time the split step over N Deno Workers (0: in-process)" },
+  chunk: { type: "string", value: "N", help: "micro-batch size of the split step" },
+  "embedding-step": {
+    type: "string",
+    value: "single-pass|recompute",
+    help: "SimCLR over workers: keep the tapes open (default) or recompute",
+  },
+  "compare-torch": {
+    type: "boolean",
+    help: "run bench/torch_reference.py too and print tfjs/PyTorch ratios",
+  },
+  threads: { type: "string", value: "N", help: "PyTorch threads for --compare-torch (default 2)" },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const satisfies OptionTable;
+
+/** The `--help` text. */
+export const HELP = helpText(
+  "usage: deno task bench [options]",
+  "Images/s of one full training step (forward, backward, Adam) of the suite's encoders at batch 256 on\n" +
+    "32×32×3 inputs, per backend; see tools/bench.ts for the models and variants.",
+  OPTIONS,
+);
+
+function intOption(name: string, v: string | undefined, dflt: number, min: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= min)) {
+    throw new CliError(`--${name}: expected an integer >= ${min}, got "${v}"`);
+  }
+  return n;
+}
+
+/** Parse the command line; throws a one-line {@link CliError} for anything unknown or malformed. */
+export function parseArgs(argv: string[]): Args {
+  if (argv.some((a) => a === "--profile" || a.startsWith("--profile="))) {
+    throw new CliError('unknown option "--profile": per-kernel timing is --kernel-profile (see --help)');
+  }
+  const { values: v } = parseCli(OPTIONS, argv);
+  const backends = v.backend?.split(",").map((b) => {
+    const name = parseBackend(b);
+    if (name === "auto") throw new CliError(`--backend: name the backends to time, not "auto"`);
+    return name;
+  });
+  const models = (v.models?.split(",") ?? [...BENCH_MODELS]) as BenchModel[];
   for (const m of models) {
     if (!BENCH_MODELS.includes(m)) {
-      throw new Error(`unknown model "${m}": expected ${BENCH_MODELS.join(", ")}`);
+      throw new CliError(`unknown model "${m}": expected ${BENCH_MODELS.join(", ")}`);
     }
   }
+  const without = v.without?.split(",") ?? [];
+  for (const k of without) {
+    if (!WASM_TRAINING_KERNELS.some((c) => c.kernelName === k)) {
+      throw new CliError(
+        `--without: unknown kernel ${k} (have ${WASM_TRAINING_KERNELS.map((c) => c.kernelName).join(", ")})`,
+      );
+    }
+  }
+  let split: SplitArgs | null = null;
+  if (v.workers !== undefined || v.chunk !== undefined) {
+    const step = v["embedding-step"];
+    if (step !== undefined && step !== "single-pass" && step !== "recompute") {
+      throw new CliError(`--embedding-step: expected single-pass or recompute, got "${step}"`);
+    }
+    split = {
+      workers: intOption("workers", v.workers, 0, 0),
+      chunk: v.chunk === undefined ? undefined : intOption("chunk", v.chunk, 0, 1),
+      embeddingStep: step,
+    };
+  } else if (v["embedding-step"] !== undefined) {
+    throw new CliError("--embedding-step needs --workers or --chunk");
+  }
   return {
-    json: argv.includes("--json"),
-    backends: backends ?? null,
-    steps: Math.max(1, int("--steps", 5)),
-    warmup: int("--warmup", 2),
-    batch: Math.max(2, int("--batch", 256)),
+    help: v.help ?? false,
+    json: v.json ?? false,
+    backends: (backends as BackendName[] | undefined) ?? null,
+    steps: intOption("steps", v.steps, 5, 1),
+    warmup: intOption("warmup", v.warmup, 2, 0),
+    batch: intOption("batch", v.batch, 256, 2),
     models,
-    profile: argv.includes("--profile"),
-    memory: argv.includes("--memory"),
-    without: value("--without")?.split(",") ?? [],
-    compareTorch: argv.includes("--compare-torch"),
-    threads: Math.max(1, int("--threads", 2)),
-    baseline: argv.includes("--baseline"),
+    kernelProfile: v["kernel-profile"] ?? false,
+    memory: v.memory ?? false,
+    without,
+    compareTorch: v["compare-torch"] ?? false,
+    threads: intOption("threads", v.threads, 2, 1),
+    baseline: v.baseline ?? false,
+    split,
   };
 }
 
@@ -293,30 +372,6 @@ function memoryOfStep(model: BenchModel, batch: number): { peakMiB: number; heap
   return { peakMiB: peak / 2 ** 20, heapMiB: backend.wasm.HEAPU8.buffer.byteLength / 2 ** 20 };
 }
 
-/** `--workers N` / `--chunk N`, or null when neither is given (the plain step). */
-function parseSplitArgs(
-  argv: string[],
-): { workers: number; chunk?: number; embeddingStep?: "single-pass" | "recompute" } | null {
-  const get = (name: string) => {
-    const i = argv.findIndex((a) => a === name || a.startsWith(name + "="));
-    if (i < 0) return undefined;
-    const v = argv[i] === name ? argv[i + 1] : argv[i].slice(name.length + 1);
-    if (!(Number.isInteger(Number(v)) && Number(v) >= 0)) {
-      throw new Error(`${name}: expected an integer, got "${v}"`);
-    }
-    return Number(v);
-  };
-  const workers = get("--workers"), chunk = get("--chunk");
-  if (workers === undefined && chunk === undefined) return null;
-  if (chunk === 0) throw new Error("--chunk: expected a positive integer");
-  const i = argv.findIndex((a) => a === "--embedding-step" || a.startsWith("--embedding-step="));
-  const step = i < 0 ? undefined : argv[i] === "--embedding-step" ? argv[i + 1] : argv[i].split("=")[1];
-  if (step !== undefined && step !== "single-pass" && step !== "recompute") {
-    throw new Error(`--embedding-step: expected single-pass or recompute, got "${step}"`);
-  }
-  return { workers: workers ?? 0, chunk, embeddingStep: step };
-}
-
 /** Median ms per split / data-parallel step (`lib/train/parallel/bench_step.ts`); phases on stderr. */
 async function benchSplit(
   model: BenchModel,
@@ -401,12 +456,16 @@ async function runTorch(args: Args): Promise<TorchLine[] | string> {
 
 async function main(): Promise<void> {
   const args = parseArgs(Deno.args);
+  if (args.help) {
+    console.log(HELP);
+    return;
+  }
   const backends = args.backends ?? await defaultBackends();
   if (!args.backends && !args.json) {
     console.error("bench: skipping the cpu backend (pure JS; ask with --backend cpu)");
   }
   const results: BenchResult[] = [];
-  const explicitSplit = parseSplitArgs(Deno.args);
+  const explicitSplit = args.split;
   for (const backend of backends) {
     await initBackend(backend, { quiet: args.json });
     const name = backendInfo()!.name;
@@ -417,9 +476,6 @@ async function main(): Promise<void> {
     }
     if (name === "wasm") {
       for (const k of args.without) {
-        if (!WASM_TRAINING_KERNELS.some((c) => c.kernelName === k)) {
-          throw new Error(`--without: unknown kernel ${k}`);
-        }
         if (!restoreOriginalWasmKernel(k)) tf.unregisterKernel(k, "wasm");
       }
     }
@@ -468,8 +524,6 @@ async function main(): Promise<void> {
   }
 }
 
-type SplitArgs = { workers: number; chunk?: number; embeddingStep?: "single-pass" | "recompute" };
-
 /** Time one model on one backend (in-process, or split over workers); null when it fails (printed). */
 async function benchOne(
   model: BenchModel,
@@ -506,7 +560,7 @@ async function benchOne(
       } images/s  ${r.msPerStep.toFixed(0).padStart(6)} ms/step`,
     );
   }
-  if (args.profile) console.error(await profileModel(model, args.batch));
+  if (args.kernelProfile) console.error(await profileModel(model, args.batch));
   if (args.memory) {
     const m = memoryOfStep(model, args.batch);
     if (m) {
@@ -525,6 +579,6 @@ if (import.meta.main) {
     await main();
   } catch (e) {
     console.error(`bench: ${(e as Error).message.split("\n")[0]}`);
-    Deno.exit(1);
+    Deno.exit(e instanceof CliError || (e as Error).message.startsWith("unknown backend") ? 2 : 1);
   }
 }

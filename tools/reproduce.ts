@@ -15,7 +15,9 @@ import { paperOf, removeActiveStaging, runNotebook } from "../lib/notebook/execu
 import { shutdownAllKernels } from "../lib/notebook/kernel.ts";
 import { writeReadme } from "../lib/report/readme.ts";
 import { MAX_SEEDS, PROFILES } from "../lib/experiment.ts";
-import { requestedBackend } from "../lib/backend/mod.ts";
+import { parseBackend, requestedBackend } from "../lib/backend/mod.ts";
+import { probeBackend } from "../lib/backend/probe.ts";
+import { CliError, helpText, type OptionTable, parseCli } from "../lib/cli.ts";
 import { outputRoots, REPO_ROOT } from "../lib/paths.ts";
 
 /** Parsed command line. */
@@ -39,116 +41,99 @@ export interface ReproduceArgs {
 /** setTimeout's limit: 2^31 - 1 ms, about 24.8 days. */
 const MAX_CELL_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 
+/** Every option of `deno task reproduce`; the parser and `--help` both come from this table. */
+export const OPTIONS = {
+  paper: {
+    type: "string",
+    greedy: true,
+    value: "NAME…",
+    help: "papers to run (e.g. pirl simclr, or pirl,simclr); default: every notebook, in order",
+  },
+  profile: {
+    type: "string",
+    value: "P",
+    help: "smoke (seconds, CI) · cpu (the checked-in results, default) · gpu (larger runs)",
+  },
+  backend: {
+    type: "string",
+    value: "NAME",
+    help: "auto (default) · tensorflow · webgpu · wasm · cpu; a named backend that cannot start\n" +
+      "is an error before any notebook runs (also SSL_BACKEND)",
+  },
+  seeds: { type: "string", value: "N", help: `seeds 0..N-1 (1..${MAX_SEEDS}); default: the profile's count` },
+  fresh: { type: "boolean", help: "recompute cached encoders and results made before this run" },
+  "cell-timeout": {
+    type: "string",
+    value: "S",
+    help: `fail a cell that runs longer than S seconds (1..${MAX_CELL_TIMEOUT_S})`,
+  },
+  notebooks: { type: "string", value: "DIR", help: "where the input notebooks are (default: notebooks/)" },
+  figures: {
+    type: "string",
+    value: "DIR",
+    help: "where outputs go (default: figures/ for cpu, out/<profile>/figures otherwise)",
+  },
+  output: {
+    type: "string",
+    value: "DIR",
+    help:
+      "where executed notebooks go (default: over the inputs for cpu,\nout/<profile>/notebooks otherwise)",
+  },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const satisfies OptionTable;
+
 const USAGE =
   "usage: deno task reproduce [--paper NAME…] [--profile smoke|cpu|gpu] [--backend NAME] [--seeds N] " +
   "[--fresh] [--cell-timeout SECONDS] [--notebooks DIR] [--figures DIR] [--output DIR]";
 
 /** The `--help` text. */
-export const HELP = `${USAGE}
-
-Runs the notebooks through the Deno Jupyter kernel and publishes each one's figures and results.json only when
-every cell succeeded, then rewrites the claims table (README.md in the figures directory).
-
-options:
-  --paper NAME…          papers to run (e.g. pirl simclr, or pirl,simclr); default: every notebook, in order
-  --profile P            smoke (seconds, CI) · cpu (the checked-in results, default) · gpu (larger runs)
-  --backend NAME         auto (default) · tensorflow · webgpu · wasm · cpu
-  --seeds N              seeds 0..N-1 (1..${MAX_SEEDS}); default: the profile's count
-  --fresh                recompute cached encoders and results made before this run
-  --cell-timeout S       fail a cell that runs longer than S seconds (1..${MAX_CELL_TIMEOUT_S})
-  --notebooks DIR        where the input notebooks are (default: notebooks/)
-  --figures DIR          where outputs go (default: figures/ for cpu, out/<profile>/figures otherwise)
-  --output DIR           where executed notebooks go (default: over the inputs for cpu,
-                         out/<profile>/notebooks otherwise)
-  -h, --help             this text
-
-Only the cpu profile writes tracked files; smoke and gpu runs leave git status clean.`;
+export const HELP = helpText(
+  USAGE,
+  `Runs the notebooks through the Deno Jupyter kernel and publishes each one's figures and results.json only when
+every cell succeeded, then rewrites the claims table (README.md in the figures directory).`,
+  OPTIONS,
+  "Only the cpu profile writes tracked files; smoke and gpu runs leave git status clean.",
+);
 
 /** Parse arguments; throws a one-line error on anything unknown or malformed. */
 export function parseArgs(args: string[]): ReproduceArgs {
-  const out: ReproduceArgs = {
-    papers: [],
-    profile: "cpu",
-    backend: null,
-    seeds: null,
-    fresh: false,
-    cellTimeoutS: null,
-    notebooks: `${REPO_ROOT}/notebooks`,
-    figures: "",
-    output: null,
-    help: false,
-  };
-  let figures: string | null = null;
-  let output: string | null = null;
-  for (let i = 0; i < args.length; i++) {
-    let [flag, value] = args[i].includes("=") ? args[i].split(/=(.*)/s, 2) : [args[i], undefined];
-    const take = () => {
-      if (value !== undefined) return value;
-      const v = args[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--paper":
-        // --paper a b c: every following non-flag word is a paper
-        out.papers.push(...take().split(","));
-        while (value === undefined && i + 1 < args.length && !args[i + 1].startsWith("--")) {
-          out.papers.push(args[++i]);
-        }
-        break;
-      case "--profile":
-        out.profile = take();
-        if (!PROFILES.includes(out.profile as never)) {
-          throw new Error(`unknown profile "${out.profile}": expected ${PROFILES.join(", ")}`);
-        }
-        break;
-      case "--backend":
-        out.backend = requestedBackend(["--backend", take()]);
-        break;
-      case "--seeds": {
-        const v = take();
-        out.seeds = Number(v);
-        if (!Number.isInteger(out.seeds) || out.seeds < 1 || out.seeds > MAX_SEEDS) {
-          throw new Error(`--seeds must be an integer in 1..${MAX_SEEDS}, got "${v}"`);
-        }
-        break;
-      }
-      case "--fresh":
-        if (value !== undefined) throw new Error("--fresh takes no value");
-        out.fresh = true;
-        break;
-      case "--cell-timeout": {
-        const v = take();
-        out.cellTimeoutS = Number(v);
-        if (!(out.cellTimeoutS > 0) || out.cellTimeoutS > MAX_CELL_TIMEOUT_S) {
-          throw new Error(
-            `--cell-timeout must be a number of seconds in (0, ${MAX_CELL_TIMEOUT_S}], got "${v}"`,
-          );
-        }
-        break;
-      }
-      case "--notebooks":
-        out.notebooks = take().replace(/\/$/, "");
-        break;
-      case "--figures":
-        figures = take().replace(/\/$/, "");
-        break;
-      case "--output":
-        output = take().replace(/\/$/, "");
-        break;
-      case "-h":
-      case "--help":
-        out.help = true;
-        break;
-      default:
-        throw new Error(`unknown argument "${args[i]}"; ${USAGE}`);
-    }
-    value = undefined;
+  const { values: v } = parseCli(OPTIONS, args);
+  const profile = v.profile ?? "cpu";
+  if (!PROFILES.includes(profile as never)) {
+    throw new CliError(`unknown profile "${profile}": expected ${PROFILES.join(", ")}`);
   }
-  const roots = outputRoots(out.profile);
-  out.figures = figures ?? roots.figures;
-  out.output = output ?? roots.notebooks;
-  return out;
+  let seeds: number | null = null;
+  if (v.seeds !== undefined) {
+    seeds = Number(v.seeds);
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SEEDS) {
+      throw new CliError(`--seeds must be an integer in 1..${MAX_SEEDS}, got "${v.seeds}"`);
+    }
+  }
+  let cellTimeoutS: number | null = null;
+  if (v["cell-timeout"] !== undefined) {
+    cellTimeoutS = Number(v["cell-timeout"]);
+    if (!(cellTimeoutS > 0) || cellTimeoutS > MAX_CELL_TIMEOUT_S) {
+      throw new CliError(
+        `--cell-timeout must be a number of seconds in (0, ${MAX_CELL_TIMEOUT_S}], got "${
+          v["cell-timeout"]
+        }"`,
+      );
+    }
+  }
+  const roots = outputRoots(profile);
+  const dir = (d: string | undefined) => d?.replace(/\/$/, "");
+  return {
+    papers: (v.paper ?? []).flatMap((p) => p.split(",")).filter(Boolean),
+    profile,
+    backend: v.backend === undefined ? null : parseBackend(v.backend),
+    seeds,
+    fresh: v.fresh ?? false,
+    cellTimeoutS,
+    notebooks: dir(v.notebooks) ?? `${REPO_ROOT}/notebooks`,
+    figures: dir(v.figures) ?? roots.figures,
+    output: dir(v.output) ?? roots.notebooks,
+    help: v.help ?? false,
+  };
 }
 
 /** The notebooks to run, in file-name order; throws when a requested paper has no notebook. */
@@ -223,6 +208,22 @@ async function main(): Promise<number> {
   if (notebooks.length === 0) {
     console.error(`reproduce: no notebooks in ${args.notebooks}`);
     return 2;
+  }
+  // a named backend must start before any notebook runs: the kernels never fall back to another one
+  let backend: string;
+  try {
+    backend = args.backend ?? requestedBackend([]);
+  } catch (e) {
+    console.error(`reproduce: SSL_BACKEND: ${(e as Error).message}`);
+    return 2;
+  }
+  if (backend !== "auto") {
+    try {
+      await probeBackend(backend);
+    } catch (e) {
+      console.error(`reproduce: backend ${backend} cannot start: ${(e as Error).message}`);
+      return 2;
+    }
   }
   let interrupted = false;
   const stop = (signal: string, code: number) => {

@@ -15,6 +15,12 @@
  */
 import { tf } from "../tf.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
+import { REPO_ROOT } from "../paths.ts";
+
+/** A file URL for an absolute path (percent-encoding what needs it). */
+function toFileUrl(path: string): string {
+  return new URL(`file://${path.split("/").map(encodeURIComponent).join("/")}`).href;
+}
 
 /** Backends the suite can run on. */
 export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
@@ -46,7 +52,11 @@ export function requestedBackend(args: string[] = Deno.args): BackendRequest {
     if (args[i] === "--backend") value = args[i + 1];
     else if (args[i].startsWith("--backend=")) value = args[i].slice("--backend=".length);
   }
-  value ??= Deno.env.get("SSL_BACKEND") ?? "auto";
+  return parseBackend(value ?? Deno.env.get("SSL_BACKEND") ?? "auto");
+}
+
+/** Check a backend name; throws a one-line error naming the valid ones for anything else (e.g. "wsam"). */
+export function parseBackend(value: string): BackendRequest {
   if (!BACKENDS.includes(value as BackendRequest)) {
     throw new Error(`unknown backend "${value}": expected one of ${BACKENDS.join(", ")}`);
   }
@@ -72,6 +82,7 @@ export async function initBackend(
   ) {
     return current;
   }
+  parseBackend(request); // a caller passing an unchecked string never falls back to another backend
   let info: BackendInfo | null = null;
   if (request === "auto") {
     info = (await tryTensorflow(false)) ?? (await tryWebgpu(false)) ?? (await useWasm());
@@ -150,27 +161,56 @@ async function tryWebgpu(required: boolean): Promise<BackendInfo | null> {
   };
 }
 
-async function tryTensorflow(required: boolean): Promise<BackendInfo | null> {
-  // The native packages are optional: they are imported only when installed into node_modules
-  // (`deno install --allow-scripts npm:@tensorflow/tfjs-node-gpu@4.22.0`), never fetched on the fly.
-  const errors: string[] = [];
-  for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
+/** The optional native packages, in order of preference. */
+export const TENSORFLOW_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
+
+/**
+ * Where an installed tfjs-node(-gpu) package's entry file is, looked up in `<root>/node_modules` (the project
+ * root, whatever the working directory: a notebook's kernel runs in `notebooks/`), or null when neither is
+ * installed. Only a file already on disk is ever imported: nothing is fetched and `deno.lock` is not touched.
+ */
+export async function findTensorflowPackage(
+  root: string = REPO_ROOT,
+): Promise<{ pkg: (typeof TENSORFLOW_PACKAGES)[number]; entry: string; version: string } | null> {
+  for (const pkg of TENSORFLOW_PACKAGES) {
+    const dir = `${root}/node_modules/${pkg}`;
+    let manifest: { main?: string; version?: string };
     try {
-      await Deno.stat(`node_modules/${pkg}`);
+      manifest = JSON.parse(await Deno.readTextFile(`${dir}/package.json`));
     } catch {
-      errors.push(`${pkg} not installed`);
       continue;
     }
+    const main = (manifest.main ?? "index.js").replace(/^\.\//, "");
+    return { pkg, entry: `${dir}/${main}`, version: manifest.version ?? "unknown" };
+  }
+  return null;
+}
+
+/**
+ * Start the tensorflow backend from the tfjs-node(-gpu) package installed under `<root>/node_modules` (see
+ * {@link findTensorflowPackage}). Null when unavailable, or a one-line error when `required`.
+ */
+export async function tryTensorflow(
+  required: boolean,
+  root: string = REPO_ROOT,
+): Promise<BackendInfo | null> {
+  // The native packages are optional: imported from node_modules only when installed there
+  // (`deno install --allow-scripts=npm:@tensorflow/tfjs-node-gpu npm:@tensorflow/tfjs-node-gpu@4.22.0`).
+  const errors: string[] = [];
+  const found = await findTensorflowPackage(root);
+  if (!found) {
+    errors.push(`neither ${TENSORFLOW_PACKAGES.join(" nor ")} is installed in ${root}/node_modules`);
+  }
+  for (const { pkg, entry, version } of found ? [found] : []) {
     try {
-      const spec = `npm:${pkg}@4.22.0`;
-      await import(spec);
+      await import(toFileUrl(entry));
       if (!(await tf.setBackend("tensorflow"))) throw new Error("setBackend('tensorflow') returned false");
       await tf.ready();
       return {
         name: "tensorflow",
         requested: "tensorflow",
         device: `${pkg} (libtensorflow${pkg.endsWith("gpu") ? ", CUDA" : ", CPU"})`,
-        versions: { ...baseVersions(), [pkg.split("/")[1]]: "4.22.0" },
+        versions: { ...baseVersions(), [pkg.split("/")[1]]: version },
       };
     } catch (e) {
       errors.push(`${pkg}: ${(e as Error).message.split("\n")[0]}`);

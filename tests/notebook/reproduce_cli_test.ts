@@ -1,5 +1,5 @@
-import { assertEquals, assertThrows } from "@std/assert";
-import { HELP, kernelEnv, parseArgs, selectNotebooks } from "../../tools/reproduce.ts";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { HELP, kernelEnv, OPTIONS, parseArgs, selectNotebooks } from "../../tools/reproduce.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 
 Deno.test("parseArgs: defaults, repeated and multi-word --paper, flags with = and values", () => {
@@ -41,7 +41,10 @@ Deno.test("parseArgs: one-line errors for bad input", () => {
   assertThrows(() => parseArgs(["--cell-timeout", "2147484"]), Error, "--cell-timeout must be a number");
   assertEquals(parseArgs(["--cell-timeout", "2147483"]).cellTimeoutS, 2147483);
   assertThrows(() => parseArgs(["--seeds"]), Error, "--seeds needs a value");
-  assertThrows(() => parseArgs(["--bogus"]), Error, 'unknown argument "--bogus"');
+  assertThrows(() => parseArgs(["--bogus"]), Error, 'unknown option "--bogus"');
+  assertThrows(() => parseArgs(["--backend", "wsam"]), Error, 'unknown backend "wsam"');
+  assertThrows(() => parseArgs(["--fresh=1"]), Error, "--fresh takes no value");
+  assertThrows(() => parseArgs(["pirl"]), Error, 'unexpected argument "pirl"');
 });
 
 Deno.test("selectNotebooks: all in name order, or by paper; unknown paper names the available ones", async () => {
@@ -83,6 +86,8 @@ Deno.test("parseArgs: only the cpu profile writes the checked-in figures and not
 
 Deno.test("reproduce --help documents every option and exits 0 without running anything", async () => {
   assertEquals(parseArgs(["--help"]).help, true);
+  assertEquals(parseArgs(["-h"]).help, true);
+  for (const name of Object.keys(OPTIONS)) assertEquals(HELP.includes(`--${name}`), true, name);
   for (const opt of ["--paper", "--profile", "--backend", "--seeds", "--fresh", "--cell-timeout"]) {
     assertEquals(HELP.includes(opt), true, opt);
   }
@@ -189,3 +194,34 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
     },
   });
 }
+
+Deno.test("reproduce: a named backend that cannot start, or a bad SSL_BACKEND, is exit 2 before any notebook runs", async () => {
+  const lock = await Deno.readTextFile(`${REPO_ROOT}/deno.lock`);
+  const run = async (args: string[], env: Record<string, string> = {}) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${REPO_ROOT}/tools/reproduce.ts`, ...args],
+      env,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: out.code, err: new TextDecoder().decode(out.stderr).trim() };
+  };
+  // no tfjs-node here (and, where it is installed, a figures dir that cannot be created stops it later)
+  const tf = await run(["--backend", "tensorflow", "--paper", "tour", "--figures", "/proc/none"]);
+  if (!tf.err.includes("cannot write outputs")) {
+    assertEquals(tf.code, 2, tf.err);
+    assertEquals(tf.err.split("\n").length, 1, tf.err);
+    assertStringIncludes(
+      tf.err,
+      "reproduce: backend tensorflow cannot start: tensorflow backend unavailable",
+    );
+    assertEquals(tf.err.includes("starting kernel"), false);
+  }
+  const env = await run(["--paper", "tour"], { SSL_BACKEND: "wsam" });
+  assertEquals([env.code, env.err], [
+    2,
+    'reproduce: SSL_BACKEND: unknown backend "wsam": expected one of ' +
+    "tensorflow, webgpu, wasm, cpu, auto",
+  ]);
+  assertEquals(await Deno.readTextFile(`${REPO_ROOT}/deno.lock`), lock, "deno.lock untouched");
+});

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { BENCH_MODELS } from "../../tools/bench.ts";
+import { BENCH_MODELS, HELP, OPTIONS } from "../../tools/bench.ts";
 
 const BENCH = new URL("../../tools/bench.ts", import.meta.url).pathname;
 
@@ -31,8 +31,43 @@ Deno.test("bench: bad arguments are one-line errors", async () => {
     stderr: "piped",
     env: { NO_COLOR: "1" },
   }).output();
-  assert(!out.success);
+  assertEquals(out.code, 2);
   const err = new TextDecoder().decode(out.stderr).trim();
   assertEquals(err.split("\n").length, 1, err);
   assert(err.includes('unknown model "vgg"'));
+});
+
+Deno.test("bench --help documents every option and exits 0 at once; bad options and backends exit 2", async () => {
+  const run = async (args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", BENCH, ...args],
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    return {
+      code: out.code,
+      out: new TextDecoder().decode(out.stdout),
+      err: new TextDecoder().decode(out.stderr).trim(),
+    };
+  };
+  const help = await run(["--help"]);
+  assertEquals(help.code, 0);
+  assertEquals(help.out.trim(), HELP);
+  for (const name of Object.keys(OPTIONS)) assert(HELP.includes(`--${name}`), name);
+  for (
+    const [args, text] of [
+      [["--bogus"], 'unknown option "--bogus"'],
+      [["--backend", "wsam"], 'unknown backend "wsam"'],
+      [["--profile"], "per-kernel timing is --kernel-profile"],
+      [["--steps", "0"], "--steps: expected an integer >= 1"],
+      [["--without", "NoSuchKernel"], "--without: unknown kernel NoSuchKernel"],
+      [["--embedding-step", "recompute"], "--embedding-step needs --workers or --chunk"],
+    ] as const
+  ) {
+    const r = await run([...args]);
+    assertEquals(r.code, 2, `${args.join(" ")}: ${r.err}`);
+    assertEquals(r.err.split("\n").length, 1, r.err);
+    assert(r.err.includes(text), r.err);
+  }
 });
