@@ -4,8 +4,11 @@
  *
  * Rendering is headless (vega-lite compile → vega View with renderer "none" → `toSVG()`), then sharp rasterises
  * the SVG at 2× density. Text is set in DejaVu Sans (installed with fonts-dejavu-core) with a white background so
- * the PNG is readable anywhere. Inline display is a raw MIME bundle: `application/vnd.vegalite.v5+json` (the
- * interactive chart in JupyterLab) plus an `image/svg+xml` fallback (GitHub, nbviewer).
+ * the PNG is readable anywhere. Inline display is a raw MIME bundle ({@link figureBundle}):
+ * `application/vnd.vegalite.v5+json` (the interactive chart in JupyterLab), `image/svg+xml` (GitHub, nbviewer)
+ * and `image/png` (base64, shown at the SVG's size): a freshly executed notebook is untrusted, and classic
+ * Jupyter Notebook and `jupyter nbconvert --to html` show neither vega-lite nor SVG from an untrusted notebook,
+ * but they do show PNG.
  *
  * @module
  */
@@ -80,6 +83,57 @@ export async function svgToPng(svg: string, density = 144): Promise<Uint8Array> 
 
 interface JupyterNs {
   display(obj: unknown, opts?: { raw?: boolean }): Promise<void>;
+  broadcast?(msgType: string, content: Record<string, unknown>): Promise<void>;
+}
+
+/** The content of the `display_data` message that shows a figure inline. */
+export interface FigureBundle {
+  /** MIME type → representation: vega-lite spec, SVG text, base64 PNG and a one-line text/plain. */
+  data: {
+    "application/vnd.vegalite.v5+json": VegaLiteSpec;
+    "image/svg+xml": string;
+    "image/png": string;
+    "text/plain": string;
+  };
+  /** Display size of the PNG in CSS pixels (the SVG's size; the PNG itself is rendered at `density`). */
+  metadata: { "image/png": { width: number; height: number } };
+}
+
+/** Base64 of bytes (chunked, so large PNGs do not overflow the argument list of `String.fromCharCode`). */
+function base64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}
+
+/** The width and height attributes of the root `<svg>` element (CSS pixels; 0 where missing). */
+function svgSize(svg: string): { width: number; height: number } {
+  const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? "";
+  const attr = (k: string) => Number(new RegExp(`\\s${k}="([\\d.]+)"`).exec(root)?.[1] ?? 0);
+  return { width: attr("width"), height: attr("height") };
+}
+
+/**
+ * The MIME bundle that displays a rendered figure: the vega-lite spec `full` (with defaults), its SVG, its PNG
+ * (base64, displayed at the SVG's size) and `[figure <name>] <caption>` as text.
+ */
+export function figureBundle(
+  full: VegaLiteSpec,
+  svg: string,
+  png: Uint8Array,
+  text: string,
+): FigureBundle {
+  return {
+    data: {
+      "application/vnd.vegalite.v5+json": full,
+      "image/svg+xml": svg,
+      "image/png": base64(png),
+      "text/plain": text,
+    },
+    metadata: { "image/png": svgSize(svg) },
+  };
 }
 
 /** `Deno.jupyter` inside `deno jupyter`, else null (outside the kernel, merely reading it throws). */
@@ -124,14 +178,11 @@ export async function renderFigure(
   await writeJsonAtomic(`${outDir}/${name}.figure.json`, meta);
   const jupyter = jupyterNamespace();
   if (jupyter && opts.display !== false) {
-    await jupyter.display(
-      {
-        "application/vnd.vegalite.v5+json": full,
-        "image/svg+xml": svg,
-        "text/plain": `[figure ${name}] ${meta.caption}`,
-      },
-      { raw: true },
-    );
+    const bundle = figureBundle(full, svg, png, `[figure ${name}] ${meta.caption}`);
+    // broadcast carries the PNG's display size; display() (older kernels) sends empty metadata
+    if (jupyter.broadcast) {
+      await jupyter.broadcast("display_data", { ...bundle, transient: {} });
+    } else await jupyter.display(bundle.data, { raw: true });
   }
   return meta;
 }

@@ -1,5 +1,7 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import sharp from "sharp";
 import {
+  figureBundle,
   jupyterNamespace,
   renderFigure,
   renderSvg,
@@ -62,4 +64,33 @@ Deno.test("renderFigure writes svg, png and metadata; outside the kernel nothing
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("figureBundle: a rendered figure's display bundle holds vega-lite, SVG and a valid PNG at the SVG's size", async () => {
+  const full = withDefaults(spec);
+  const svg = await renderSvg(full);
+  const png = await svgToPng(svg);
+  const bundle = figureBundle(full, svg, png, "[figure bars] Two bars.");
+  assertEquals(Object.keys(bundle.data).sort(), [
+    "application/vnd.vegalite.v5+json",
+    "image/png",
+    "image/svg+xml",
+    "text/plain",
+  ]);
+  assertEquals(bundle.data["application/vnd.vegalite.v5+json"], full);
+  assertEquals(bundle.data["image/svg+xml"], svg);
+  assertEquals(bundle.data["text/plain"], "[figure bars] Two bars.");
+  // base64 without line breaks (Jupyter's form), decoding to the PNG bytes
+  const b64 = bundle.data["image/png"];
+  assert(/^[A-Za-z0-9+/]+=*$/.test(b64), "image/png is plain base64");
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  assertEquals([...bytes.slice(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assertEquals(bytes, png);
+  const { width, height, format } = await sharp(bytes).metadata();
+  assertEquals(format, "png");
+  const svgWidth = Number(/width="(\d+)"/.exec(svg)![1]);
+  const svgHeight = Number(/height="(\d+)"/.exec(svg)![1]);
+  assertEquals([width, height], [2 * svgWidth, 2 * svgHeight]);
+  // shown at the SVG's size, so the 2x PNG is sharp rather than twice as large
+  assertEquals(bundle.metadata, { "image/png": { width: svgWidth, height: svgHeight } });
 });
