@@ -28,6 +28,40 @@ export function point(x: string, series: string, e: Estimate, k = 100): Point {
   };
 }
 
+/**
+ * Estimated width in pixels of `text` set in DejaVu Sans at `fontSize` (its average advance is ≈ 0.6 em; a
+ * slight overestimate, used to choose label angles, legend columns and label positions before rendering).
+ */
+export function textWidth(text: string, fontSize = 10): number {
+  return Math.ceil(0.62 * fontSize * [...text].length);
+}
+
+/**
+ * The legend of a chart `chartWidth` pixels wide whose entries are `labels`: below the plot (or above it, for
+ * charts with turned x labels, whose estimated extent would leave a gap), so it never overlaps marks or text
+ * near the right edge; labels never cut (vega-lite cuts at 160 px by default); as many columns as fit in the
+ * chart's width.
+ */
+export function wideLegend(
+  labels: string[],
+  chartWidth: number,
+  orient: "bottom" | "top" = "bottom",
+): Record<string, unknown> {
+  // an entry is its symbol (≈ 16 px), its label and the column padding (10 px)
+  const entry = 26 + Math.max(0, ...labels.map((l) => textWidth(l, 10)));
+  const columns = Math.max(1, Math.min(labels.length, Math.floor(chartWidth / entry)));
+  return { orient, direction: "horizontal", columns, labelLimit: 400 };
+}
+
+/**
+ * The x axis of categorical labels on `step` pixels each: horizontal when the longest fits, else turned by
+ * -40° (vega-lite aligns turned labels at their end, under the tick) so that neighbours never overprint.
+ */
+export function categoryAxis(labels: string[], step: number): Record<string, unknown> {
+  const widest = Math.max(0, ...labels.map((l) => textWidth(l, 10)));
+  return widest <= step - 4 ? { labelAngle: 0 } : { labelAngle: -40, labelLimit: 200 };
+}
+
 /** Title and axis titles of a {@link barsSpec} or {@link linesSpec} chart. */
 export interface ChartOptions {
   title: string;
@@ -48,6 +82,8 @@ function seriesSpec(
   chart: {
     xType: "nominal" | "ordinal";
     width: number | { step: number };
+    /** Pixels per x category (for the label angle). */
+    step: number;
     height: number;
     /** Extra x encodings (after `x`, before `color`), e.g. `xOffset` for grouped bars. */
     xExtra?: Record<string, unknown>;
@@ -57,13 +93,16 @@ function seriesSpec(
     ciMark: unknown;
   },
 ): VegaLiteSpec {
+  const categories = opts.xOrder ?? [...new Set(points.map((p) => p.x))];
+  const series = [...new Set(points.map((p) => p.series))];
   const x = {
     field: "x",
     type: chart.xType,
     title: opts.x,
     sort: opts.xOrder ?? null,
-    axis: { labelAngle: 0 },
+    axis: categoryAxis(categories, chart.step),
   };
+  const width = typeof chart.width === "number" ? chart.width : chart.width.step * categories.length;
   return {
     title: opts.title,
     data: { values: points },
@@ -72,8 +111,7 @@ function seriesSpec(
     encoding: {
       x,
       ...chart.xExtra,
-      // long series names are shown whole (vega-lite cuts legend labels at 160 px by default)
-      color: { field: "series", type: "nominal", title: null, legend: { labelLimit: 400 } },
+      color: { field: "series", type: "nominal", title: null, legend: wideLegend(series, width) },
     },
     layer: [
       {
@@ -91,9 +129,14 @@ function seriesSpec(
 
 /** Grouped bars (one group per x, one bar per series) with 95% CI error bars. */
 export function barsSpec(points: Point[], opts: ChartOptions): VegaLiteSpec {
+  const perGroup = 18 * Math.max(1, new Set(points.map((p) => p.series)).size);
+  // a group widens to fit its label (up to 90 px, ≈ 14 characters); longer labels are turned
+  const widest = Math.max(0, ...[...new Set(points.map((p) => p.x))].map((l) => textWidth(l, 10)));
+  const step = Math.max(perGroup, Math.min(widest + 8, 90));
   return seriesSpec(points, opts, {
     xType: "nominal",
-    width: { step: 18 * Math.max(1, new Set(points.map((p) => p.series)).size) },
+    width: { step },
+    step,
     height: 220,
     xExtra: { xOffset: { field: "series" } },
     meanMark: "bar",
@@ -106,9 +149,11 @@ export function linesSpec(
   points: Point[],
   opts: ChartOptions & { independentY?: boolean },
 ): VegaLiteSpec {
+  const categories = opts.xOrder?.length ?? new Set(points.map((p) => p.x)).size;
   return seriesSpec(points, opts, {
     xType: "ordinal",
     width: 260,
+    step: 260 / Math.max(1, categories),
     height: 200,
     meanMark: { type: "line", point: true },
     meanY: { scale: { zero: false } },

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { barsSpec, linesSpec, point } from "../../lib/report/charts.ts";
+import { barsSpec, categoryAxis, linesSpec, point, textWidth, wideLegend } from "../../lib/report/charts.ts";
 import { renderSvg } from "../../lib/report/figure.ts";
 
 const est = (m: number, lo = m, hi = m) => ({ mean: m, ci95: [lo, hi] as [number, number], n: 5 });
@@ -31,4 +31,23 @@ Deno.test("the CI layer does not rename the y axis, and long series names are no
   );
   assert(!svg.includes("acc (%), lo"), "axis title joined with the CI field");
   assert(svg.includes(long), "legend label cut");
+});
+
+Deno.test("bar x labels stay horizontal when they fit their group and turn when not; legends sit below, uncut", () => {
+  const e = { mean: 0.5, ci95: [0.4, 0.6] as [number, number], n: 3 };
+  const names = ["random init", "supervised", "Jigsaw", "NPID++", "PIRL"];
+  type Spec = {
+    encoding: { x: { axis: { labelAngle: number } }; color: { legend: Record<string, unknown> } };
+  };
+  const fit = barsSpec(names.map((m) => point(m, "best stage", e)), { title: "t", x: "m", y: "%" }) as Spec;
+  assertEquals(fit.encoding.x.axis.labelAngle, 0);
+  assertEquals(fit.encoding.color.legend.orient, "bottom");
+  assertEquals(fit.encoding.color.legend.labelLimit, 400);
+  const long = names.map((m) => `${m} with a very long configuration name`);
+  const turned = barsSpec(long.map((m) => point(m, "s", e)), { title: "t", x: "m", y: "%" }) as Spec;
+  assertEquals(turned.encoding.x.axis.labelAngle, -40);
+  assertEquals(categoryAxis(["a"], 20), { labelAngle: 0 });
+  assertEquals(wideLegend(["SimCLR (linear probe)", "supervised (own classifier)"], 260).columns, 1);
+  assertEquals(wideLegend(["far", "near"], 340).columns, 2);
+  assert(textWidth("SimCLR (linear probe)") > 100);
 });

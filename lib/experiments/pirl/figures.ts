@@ -5,6 +5,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "../../report/figure.ts";
+import { wideLegend } from "../../report/charts.ts";
 
 export * from "../../report/charts.ts";
 
@@ -47,7 +48,12 @@ export function histogramSpec(
       x: { field: "lo", type: "quantitative", bin: { binned: true, step }, title: opts.x },
       x2: { field: "hi" },
       y: { field: "fraction", type: "quantitative", stack: null, title: "fraction of images" },
-      color: { field: "series", type: "nominal", title: null },
+      color: {
+        field: "series",
+        type: "nominal",
+        title: null,
+        legend: wideLegend(series.map((s) => s.name), 320),
+      },
     },
   };
 }
