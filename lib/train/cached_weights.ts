@@ -1,13 +1,26 @@
 /**
  * Trained weights through the artifact cache, as the reproduction experiments store their pretrained models:
  * one entry per run holding every variable by name, the loss history (`_losses`, a single NaN when there is
- * none) and a few run numbers (`_info`, e.g. steps, status, seconds), so a re-run restores the model instead of
- * training it again. Also {@link lossCurve}, the short loss summary kept with each run's results.
+ * none) and the run's {@link TrainInfo} by field name (`_info.steps`, `_info.done`, `_info.seconds`,
+ * `_info.extra.<name>`), so a re-run restores the model instead of training it again. Also {@link lossCurve},
+ * the short loss summary kept with each run's results.
  *
  * @module
  */
 import { cached, type CacheOptions, tensorMapCodec } from "../cache.ts";
 import { tf } from "../tf.ts";
+
+/** How a training run went, stored beside its weights. */
+export interface TrainInfo {
+  /** Steps taken. */
+  steps: number;
+  /** All steps done, or stopped by the non-finite guard. */
+  status: "done" | "non-finite";
+  /** Training seconds (of the session that trained it). */
+  seconds: number;
+  /** Method-specific numbers by name (e.g. PIRL's NCE constant; null stored as NaN and read back as null). */
+  extra?: Record<string, number | null>;
+}
 
 /** What a training function hands to {@link cachedTrainedWeights}. */
 export interface TrainedWeights {
@@ -15,11 +28,14 @@ export interface TrainedWeights {
   variables: Record<string, tf.Variable>;
   /** Loss of every step. */
   losses: number[];
-  /** Numbers describing the run, stored as given and returned as read. */
-  info: number[];
+  /** How the run went. */
+  info: TrainInfo;
   /** Frees the trained model. */
   dispose(): void;
 }
+
+/** Entries written before {@link TrainInfo} had names (a positional `_info`) are not reused. */
+const FORMAT = 2;
 
 /**
  * Restore the weights of the run `key` from the cache, or train them with `train` and store them.
@@ -31,26 +47,43 @@ export async function cachedTrainedWeights(
   train: () => Promise<TrainedWeights>,
   restore: (weights: Record<string, tf.Tensor>) => void,
   opts: CacheOptions = {},
-): Promise<{ losses: number[]; info: number[] }> {
+): Promise<{ losses: number[]; info: TrainInfo }> {
   const stored = await cached(
-    key,
+    { weights: key, format: FORMAT },
     async () => {
       const res = await train();
       const out: Record<string, tf.Tensor> = {};
       for (const [k, v] of Object.entries(res.variables)) out[k] = tf.clone(v);
       res.dispose();
       out["_losses"] = tf.tensor1d(res.losses.length ? res.losses : [NaN]);
-      out["_info"] = tf.tensor1d(res.info);
+      out["_info.steps"] = tf.scalar(res.info.steps);
+      out["_info.done"] = tf.scalar(res.info.status === "done" ? 1 : 0);
+      out["_info.seconds"] = tf.scalar(res.info.seconds);
+      for (const [k, v] of Object.entries(res.info.extra ?? {})) out[`_info.extra.${k}`] = tf.scalar(v ?? NaN);
       return out;
     },
     tensorMapCodec(),
     opts,
   );
   try {
-    const { _losses, _info, ...weights } = stored;
+    const weights: Record<string, tf.Tensor> = {};
+    const extra: Record<string, number | null> = {};
+    const num = (name: string) => stored[name]?.dataSync()[0] ?? NaN;
+    for (const [k, v] of Object.entries(stored)) {
+      if (k.startsWith("_info.extra.")) {
+        const x = v.dataSync()[0];
+        extra[k.slice("_info.extra.".length)] = Number.isFinite(x) ? x : null;
+      } else if (!k.startsWith("_")) weights[k] = v;
+    }
     restore(weights);
-    const losses = Array.from(await _losses.data()).filter(Number.isFinite);
-    return { losses, info: Array.from(await _info.data()) };
+    const losses = Array.from(await stored._losses.data()).filter(Number.isFinite);
+    const info: TrainInfo = {
+      steps: num("_info.steps"),
+      status: num("_info.done") === 1 ? "done" : "non-finite",
+      seconds: num("_info.seconds"),
+      ...(Object.keys(extra).length ? { extra } : {}),
+    };
+    return { losses, info };
   } finally {
     tf.dispose(Object.values(stored));
   }

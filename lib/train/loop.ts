@@ -1,6 +1,6 @@
 /**
  * The training loop shared by every method: gradient step via `tf.variableGrads`, learning-rate schedule,
- * progress bar, periodic atomic checkpoints with resume, and a guard that stops on a non-finite loss or
+ * progress bar (and steps reported on the `lib/progress.ts` channel), periodic atomic checkpoints with resume, and a guard that stops on a non-finite loss or
  * gradient before it can corrupt the weights (the last good checkpoint is left untouched). Only the optimizer
  * update is withheld: side effects of the failing step's forward pass (batch-norm running statistics, memory
  * banks) have already happened, so after a `"stop"` reload the last checkpoint before evaluating the model.
@@ -17,6 +17,7 @@ import { tf } from "../tf.ts";
 import type { Optimizer } from "./types.ts";
 import { fileExists, loadCheckpoint, restoreVariables, saveCheckpoint } from "./checkpoint.ts";
 import { Progress, type ProgressOptions } from "./progress.ts";
+import { reportTrainStep } from "../progress.ts";
 
 /** What `onStep` receives after each step. */
 export interface StepInfo {
@@ -302,6 +303,13 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<TrainResult> {
     lrs.push(lr);
     const done = step + 1;
     progress?.update(done, loss);
+    const elapsed = (performance.now() - t0) / 1000;
+    reportTrainStep(
+      done,
+      opts.steps,
+      loss,
+      opts.batchSize && elapsed > 0 ? (opts.batchSize * (done - start)) / elapsed : null,
+    );
     await opts.onStep?.({ step, loss, lr, gradNorm: needNorm ? gradNorm : null });
     if (ck && (done % ck.every === 0 || done === opts.steps)) await save(done);
   }

@@ -15,7 +15,7 @@ Deno.test("cachedTrainedWeights: trains once, then restores the same weights, lo
       return Promise.resolve({
         variables: { "layer.w": w },
         losses: [2, NaN, 1],
-        info: [3, 1, 0.5],
+        info: { steps: 3, status: "done" as const, seconds: 0.5, extra: { z: 2.5, none: null } },
         dispose: () => {
           disposed++;
           w.dispose();
@@ -25,14 +25,17 @@ Deno.test("cachedTrainedWeights: trains once, then restores the same weights, lo
     const before = tf.memory().numTensors;
     const seen: number[][] = [];
     const restore = (weights: Record<string, tf.Tensor>) => {
-      assertEquals(Object.keys(weights), ["layer.w"]); // no _losses / _info
+      assertEquals(Object.keys(weights), ["layer.w"]); // no _losses / _info.*
       seen.push(Array.from(weights["layer.w"].dataSync()));
     };
     const key = { what: "cached-weights-test" };
     const a = await cachedTrainedWeights(key, train, restore, { dir });
     const b = await cachedTrainedWeights(key, train, restore, { dir });
     assertEquals([trainings, disposed], [1, 1]);
-    assertEquals(a, { losses: [2, 1], info: [3, 1, 0.5] });
+    assertEquals(a, {
+      losses: [2, 1],
+      info: { steps: 3, status: "done", seconds: 0.5, extra: { z: 2.5, none: null } },
+    });
     assertEquals(b, a);
     assertEquals(seen, [[1, 2, 3, 4], [1, 2, 3, 4]]);
     assertEquals(tf.memory().numTensors, before, "no tensors leak");

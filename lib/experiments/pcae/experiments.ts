@@ -14,6 +14,7 @@ import { disposeModel } from "./model.ts";
 import { type PcaeContext, type PcaeRunResult, randomInit, runPcae, trainedModel } from "./run.ts";
 import type { PcaeEval } from "./evaluate.ts";
 import { inferenceThroughput, stepSeconds } from "./timing.ts";
+import { emitProgress } from "../../progress.ts";
 
 /** The runs of every seed. */
 export interface MethodRuns {
@@ -26,6 +27,7 @@ export interface MethodRuns {
 /** MAE and PCAE pretraining and the random-init baseline for seeds 0 … cfg.seeds − 1 (side by side on the pool). */
 export async function methodRuns(ctx: PcaeContext): Promise<MethodRuns> {
   const seeds = Array.from({ length: ctx.cfg.seeds }, (_, i) => i);
+  emitProgress({ kind: "plan", runs: 3 * seeds.length, cached: 0 });
   const [mae, pcae, random] = await Promise.all([
     Promise.all(seeds.map((s) => runPcae(ctx, baseRun(ctx.cfg, "mae", s)))),
     Promise.all(seeds.map((s) => runPcae(ctx, baseRun(ctx.cfg, "pcae", s)))),

@@ -1,18 +1,19 @@
 /**
- * Cached runs of the PCAE reproduction: load (or train and store) the model of a {@link PcaeRunSpec}, evaluate
- * its student encoder (`evaluate.ts`), and return a plain-JSON {@link PcaeRunResult}; the random-init baseline
- * is evaluated the same way. Trained weights and evaluations are separate entries of the shared cache
- * (`lib/cache.ts`), keyed by everything that determines them, so re-running the notebook is instant. On the CPU
- * backends the jobs run side by side on a worker pool (`./run_worker.ts`), one Deno Worker per core; every
- * run is seeded, so the results do not depend on the number of workers.
+ * The PCAE reproduction as a run-engine method (`lib/runs`): a job loads (or trains and stores) the model of a
+ * {@link PcaeRunSpec}, evaluates its student encoder (`evaluate.ts`) and returns a plain-JSON
+ * {@link PcaeRunResult}; the random-init baseline is a job too. Trained weights and evaluations are separate
+ * entries of the shared cache (`lib/cache.ts`), keyed by everything that determines them, so re-running the
+ * notebook is instant. On the CPU backends the jobs run side by side on the engine's worker pool, one Deno
+ * Worker per core; every run is seeded, so the results do not depend on the number of workers.
  *
  * @module
  */
-import { cached, type CacheOptions, jsonCodec } from "../../cache.ts";
+import type { CacheOptions } from "../../cache.ts";
 import { loadLabeledSplits } from "../../data/labeled_splits.ts";
 import { cachedTrainedWeights, lossCurve } from "../../train/cached_weights.ts";
 import type { BackendName } from "../../backend/mod.ts";
-import { type RunWorkerInit, startRunPool, type WorkerPool } from "../../worker_pool.ts";
+import type { Method } from "../../runs/method.ts";
+import { type EngineContext, type MethodPool, runJob as engineRunJob, startMethodPool } from "../../runs/engine.ts";
 import { type PcaeConfig, type PcaeRunSpec, runLabel } from "./config.ts";
 import {
   buildEncoder,
@@ -28,16 +29,18 @@ import { evaluateEncoder, type PcaeEval } from "./evaluate.ts";
 /** Bump when training or evaluation code changes what a cached entry would contain. */
 export const PCAE_CACHE_VERSION = 1;
 
-/** The data and settings shared by the runs of one notebook. */
-export interface PcaeContext {
+/** What a PCAE job computes in: the configuration, the data, the cache options. */
+export interface PcaeMethodContext {
   cfg: PcaeConfig;
   data: PcaeData;
   cache?: CacheOptions;
-  /** One line per finished job (default: stderr); null for silence. */
-  log?: ((line: string) => void) | null;
-  /** Workers that run jobs side by side ({@link startPcaePool}); null: in this thread. */
-  pool?: PcaePool | null;
 }
+
+/**
+ * The data and settings shared by the runs of one notebook, with the engine's `log` (one line per computed job,
+ * default stderr, null for silence) and `pool` ({@link startPcaePool}; null: in this thread).
+ */
+export type PcaeContext = EngineContext<PcaeConfig, PcaeMethodContext, PcaeJob, PcaeRunResult | PcaeEval>;
 
 /** A job: a pretraining run, or the random-init baseline of a seed. */
 export type PcaeJob = { kind: "run"; run: PcaeRunSpec } | { kind: "random"; seed: number };
@@ -57,11 +60,8 @@ export interface PcaeRunResult {
   eval: PcaeEval;
 }
 
-/** What every worker is set up with. */
-export type PcaeWorkerInit = RunWorkerInit<PcaeConfig>;
-
-/** Workers that run PCAE jobs. */
-export type PcaePool = WorkerPool<PcaeWorkerInit, PcaeJob, PcaeRunResult | PcaeEval>;
+/** Workers that run PCAE jobs (the run engine's generic worker). */
+export type PcaePool = MethodPool<PcaeConfig, PcaeJob, PcaeRunResult | PcaeEval>;
 
 /**
  * Start one worker per core (`SSL_WORKERS` overrides), or null when that would not help (one worker, or a
@@ -72,7 +72,7 @@ export function startPcaePool(
   backend: BackendName,
   opts: { workers?: number; cache?: CacheOptions } = {},
 ): PcaePool | null {
-  return startRunPool(new URL("./run_worker.ts", import.meta.url), cfg, backend, opts);
+  return startMethodPool(pcaeMethod, cfg, backend, opts);
 }
 
 /** Load the profile's dataset at the profile's image size (shapes is generated from its seed). */
@@ -110,7 +110,7 @@ function evalKey(cfg: PcaeConfig) {
 
 /** The trained model of `run` (from the cache, or trained now) with its loss history. */
 export async function trainedModel(
-  ctx: PcaeContext,
+  ctx: PcaeMethodContext,
   run: PcaeRunSpec,
 ): Promise<{ model: PcaeModel; losses: number[]; status: "done" | "non-finite"; seconds: number }> {
   const { cfg, data } = ctx;
@@ -123,7 +123,7 @@ export async function trainedModel(
       return {
         variables: modelVariables(res.model),
         losses: res.losses,
-        info: [res.status === "done" ? 1 : 0, res.seconds],
+        info: { steps: res.losses.length, status: res.status, seconds: res.seconds },
         dispose: () => disposeModel(res.model),
       };
     },
@@ -133,7 +133,7 @@ export async function trainedModel(
     },
     { name: "pcae-model", ...ctx.cache },
   );
-  return { model, losses, status: info[0] === 1 ? "done" : "non-finite", seconds: info[1] };
+  return { model, losses, status: info.status, seconds: info.seconds };
 }
 
 /** Mean of a list (NaN when empty). */
@@ -141,8 +141,8 @@ export function meanOf(x: readonly number[]): number {
   return x.length ? x.reduce((a, b) => a + b, 0) / x.length : NaN;
 }
 
-/** Run a job in this thread (what a worker does), storing its result in the cache. */
-export async function computeJob(ctx: PcaeContext, job: PcaeJob): Promise<PcaeRunResult | PcaeEval> {
+/** Compute a job in this thread (no cache lookup): what the method does on a miss. */
+export async function computeJob(ctx: PcaeMethodContext, job: PcaeJob): Promise<PcaeRunResult | PcaeEval> {
   const { cfg, data } = ctx;
   if (job.kind === "random") {
     const enc = buildEncoder(cfg, job.seed);
@@ -184,31 +184,26 @@ export function jobKey(cfg: PcaeConfig, job: PcaeJob) {
   };
 }
 
+function jobLabel(job: PcaeJob): string {
+  return job.kind === "run" ? runLabel(job.run) : `random init · seed ${job.seed}`;
+}
+
+/** The PCAE reproduction's method: what the run engine computes for a {@link PcaeJob}. */
+export const pcaeMethod: Method<PcaeConfig, PcaeMethodContext, PcaeJob, PcaeRunResult | PcaeEval> = {
+  name: "pcae",
+  version: PCAE_CACHE_VERSION,
+  module: import.meta.url,
+  exportName: "pcaeMethod",
+  load: async (cfg, cache) => ({ cfg, data: await loadPcaeData(cfg), ...(cache ? { cache } : {}) }),
+  key: jobKey,
+  compute: computeJob,
+  label: jobLabel,
+  summary: (r) => `linear ${(100 * ("eval" in r ? r.eval.full : r.full).linear.mean).toFixed(1)}%`,
+};
+
 /** The cached result of a job: computed on the pool (whose worker stores it) or in this thread. */
-export async function runJob(ctx: PcaeContext, job: PcaeJob): Promise<PcaeRunResult | PcaeEval> {
-  const t0 = performance.now();
-  let computed = false;
-  const pool = ctx.pool;
-  const result = await cached(
-    jobKey(ctx.cfg, job),
-    () => {
-      computed = true;
-      return pool ? pool.run(job) : computeJob(ctx, job);
-    },
-    jsonCodec<PcaeRunResult | PcaeEval>(),
-    { name: "pcae-eval", ...ctx.cache, ...(pool ? { store: false } : {}) },
-  );
-  const log = ctx.log === undefined ? (l: string) => console.error(l) : ctx.log;
-  if (log && computed) {
-    const what = job.kind === "run" ? runLabel(job.run) : `random init · seed ${job.seed}`;
-    const full = "eval" in result ? result.eval.full : result.full;
-    log(
-      `pcae: ${what}: linear ${(100 * full.linear.mean).toFixed(1)}% (${
-        ((performance.now() - t0) / 1000).toFixed(1)
-      } s)`,
-    );
-  }
-  return result;
+export function runJob(ctx: PcaeContext, job: PcaeJob): Promise<PcaeRunResult | PcaeEval> {
+  return engineRunJob(pcaeMethod, ctx, job);
 }
 
 /** Train (or load) and evaluate a pretraining run. */

@@ -1,6 +1,6 @@
 /**
  * The drivers of the PIRL reproduction: each lists the runs it compares (one {@link RunSpec} per configuration
- * and seed), runs them through the cache ({@link runPirl}, side by side on the context's worker pool when it has
+ * and seed), runs them through the run engine (`lib/runs`, side by side on the context's worker pool when it has
  * one) and summarises every configuration over seeds (mean ± 95% Student-t CI). Claims are made from these in
  * `claims.ts`.
  *
@@ -8,7 +8,8 @@
  */
 import { type Estimate, meanCI } from "../../stats/confidence.ts";
 import { makeRun, type Method, methodName, type RunSpec } from "./config.ts";
-import { type PirlContext, type PirlRunResult, runPirl } from "./run.ts";
+import { type PirlContext, pirlMethod, type PirlRunResult } from "./run.ts";
+import { runJobs } from "../../runs/engine.ts";
 
 /** A compared configuration: its runs (one per seed) and their summaries over seeds (accuracies as fractions). */
 export interface ConfigResult {
@@ -58,11 +59,8 @@ export function summarize(name: string, runs: PirlRunResult[]): ConfigResult {
  * Run every spec: all at once when the context has a pool (it queues them and trains as many side by side as
  * it has workers), else one after the other in this thread.
  */
-export async function runAll(ctx: PirlContext, specs: RunSpec[]): Promise<PirlRunResult[]> {
-  if (ctx.pool) return await Promise.all(specs.map((s) => runPirl(ctx, s)));
-  const out: PirlRunResult[] = [];
-  for (const s of specs) out.push(await runPirl(ctx, s));
-  return out;
+export function runAll(ctx: PirlContext, specs: RunSpec[]): Promise<PirlRunResult[]> {
+  return runJobs(pirlMethod, ctx, specs);
 }
 
 /** Group results by a key in first-seen order. */

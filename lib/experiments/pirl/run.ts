@@ -1,17 +1,18 @@
 /**
- * One cached run of the PIRL reproduction: load (or train and store) the model of a {@link RunSpec}, evaluate
- * it, and return a plain-JSON {@link PirlRunResult}. Trained weights and evaluation results are separate
- * entries of the shared content-addressed cache (`lib/cache.ts`), keyed by everything that determines them,
- * so a re-run of the notebook is instant. On CPU backends runs train side by side on a worker pool
- * (`lib/worker_pool.ts`, `./run_worker.ts`); every run is seeded, so the results do not depend on it.
+ * The PIRL reproduction as a run-engine method (`lib/runs`): a job is a {@link RunSpec}; computing it loads (or
+ * trains and stores) the run's model and evaluates it into a plain-JSON {@link PirlRunResult}. Trained weights
+ * and evaluation results are separate entries of the shared content-addressed cache, keyed by everything that
+ * determines them, so a re-run of the notebook is instant. On CPU backends runs train side by side on the
+ * engine's worker pool; every run is seeded, so the results do not depend on it.
  *
  * @module
  */
-import { cached, type CacheOptions, jsonCodec } from "../../cache.ts";
+import type { CacheOptions } from "../../cache.ts";
 import { loadLabeledSplits } from "../../data/labeled_splits.ts";
 import { cachedTrainedWeights, lossCurve } from "../../train/cached_weights.ts";
 import type { BackendName } from "../../backend/mod.ts";
-import { type RunWorkerInit, startRunPool, type WorkerPool } from "../../worker_pool.ts";
+import type { Method } from "../../runs/method.ts";
+import { type EngineContext, type MethodPool, runJob, startMethodPool } from "../../runs/engine.ts";
 import { type PirlConfig, runLabel, type RunSpec } from "./config.ts";
 import {
   buildPirlModel,
@@ -26,23 +27,22 @@ import { evaluatePirlRun, type PirlEvalResult } from "./evaluate.ts";
 /** Bump when training or evaluation code changes what a cached entry would contain. */
 export const PIRL_CACHE_VERSION = 1;
 
-/** What every worker of a {@link PirlPool} is set up with. */
-export type PirlWorkerInit = RunWorkerInit<PirlConfig>;
-
 /** Workers that train and evaluate PIRL-reproduction runs. */
-export type PirlPool = WorkerPool<PirlWorkerInit, RunSpec, PirlRunResult>;
+export type PirlPool = MethodPool<PirlConfig, RunSpec, PirlRunResult>;
 
-/** The data and settings shared by the runs of one notebook. */
-export interface PirlContext {
+/** What a PIRL job computes in: the configuration, the data, the cache options. */
+export interface PirlMethodContext {
   cfg: PirlConfig;
   data: PirlData;
   /** Cache options (directory, freshness); default the shared cache. */
   cache?: CacheOptions;
-  /** One line per finished run (default: stderr); null for silence. */
-  log?: ((line: string) => void) | null;
-  /** Workers that train runs side by side, or none (one after the other in this thread). */
-  pool?: PirlPool | null;
 }
+
+/**
+ * The data and settings shared by the runs of one notebook, with the engine's `log` (one line per finished
+ * run, default stderr, null for silence) and `pool` (workers that train runs side by side, or none).
+ */
+export type PirlContext = EngineContext<PirlConfig, PirlMethodContext, RunSpec, PirlRunResult>;
 
 /** What a run measured. */
 export interface PirlRunResult {
@@ -68,7 +68,7 @@ export function startPirlPool(
   backend: BackendName,
   opts: { workers?: number; cache?: CacheOptions } = {},
 ): PirlPool | null {
-  return startRunPool(new URL("./run_worker.ts", import.meta.url), cfg, backend, opts);
+  return startMethodPool(pirlMethod, cfg, backend, opts);
 }
 
 /** Load the profile's dataset (shapes generated from its seed with its options; cifar10 downloaded). */
@@ -83,7 +83,7 @@ function modelKey(cfg: PirlConfig, run: RunSpec) {
 
 /** The trained model of `run` (from the cache, or trained now) with its loss history. */
 export async function trainedPirlModel(
-  ctx: PirlContext,
+  ctx: PirlMethodContext,
   run: RunSpec,
 ): Promise<
   { model: PirlModel; losses: number[]; status: "done" | "non-finite"; seconds: number; z: number | null }
@@ -98,7 +98,7 @@ export async function trainedPirlModel(
       return {
         variables: pirlModelVariables(res.model),
         losses: res.losses,
-        info: [res.steps, res.status === "done" ? 1 : 0, res.seconds, res.z ?? NaN],
+        info: { steps: res.steps, status: res.status, seconds: res.seconds, extra: { z: res.z } },
         dispose: () => disposePirlModel(res.model),
       };
     },
@@ -108,54 +108,39 @@ export async function trainedPirlModel(
     },
     { name: "pirl-model", ...ctx.cache },
   );
-  return {
-    model,
-    losses,
-    status: info[1] === 1 ? "done" : "non-finite",
-    seconds: info[2],
-    z: Number.isFinite(info[3]) ? info[3] : null,
-  };
+  return { model, losses, status: info.status, seconds: info.seconds, z: info.extra?.z ?? null };
 }
 
+/** The PIRL reproduction's method: what the run engine computes for a {@link RunSpec}. */
+export const pirlMethod: Method<PirlConfig, PirlMethodContext, RunSpec, PirlRunResult> = {
+  name: "pirl",
+  version: PIRL_CACHE_VERSION,
+  module: import.meta.url,
+  exportName: "pirlMethod",
+  load: async (cfg, cache) => ({ cfg, data: await loadPirlData(cfg), ...(cache ? { cache } : {}) }),
+  key: (cfg, run) => ({ ...modelKey(cfg, run), what: "pirl-eval", eval: cfg.eval }),
+  async compute(ctx, run) {
+    const { model, losses, status, seconds, z } = await trainedPirlModel(ctx, run);
+    try {
+      return {
+        run,
+        label: runLabel(run),
+        steps: losses.length,
+        status,
+        trainSeconds: seconds,
+        z,
+        lossCurve: lossCurve(losses),
+        eval: await evaluatePirlRun(ctx.cfg, run, model, ctx.data),
+      };
+    } finally {
+      disposePirlModel(model);
+    }
+  },
+  label: runLabel,
+  summary: (r) => `last-stage linear ${(100 * r.eval.stages.at(-1)!.accuracy.mean).toFixed(1)}%`,
+};
+
 /** Train (or load) and evaluate `run`, through the cache (and the pool, when the context has one). */
-export async function runPirl(ctx: PirlContext, run: RunSpec): Promise<PirlRunResult> {
-  const { cfg, data } = ctx;
-  const key = { ...modelKey(cfg, run), what: "pirl-eval", eval: cfg.eval };
-  const t0 = performance.now();
-  let trained = false;
-  const pool = ctx.pool;
-  const result = await cached(
-    key,
-    async (): Promise<PirlRunResult> => {
-      trained = true;
-      // a worker stores the entry itself (store: false below); here only look it up
-      if (pool) return await pool.run(run);
-      const { model, losses, status, seconds, z } = await trainedPirlModel(ctx, run);
-      try {
-        return {
-          run,
-          label: runLabel(run),
-          steps: losses.length,
-          status,
-          trainSeconds: seconds,
-          z,
-          lossCurve: lossCurve(losses),
-          eval: await evaluatePirlRun(cfg, run, model, data),
-        };
-      } finally {
-        disposePirlModel(model);
-      }
-    },
-    jsonCodec<PirlRunResult>(),
-    { name: "pirl-eval", ...ctx.cache, ...(pool ? { store: false } : {}) },
-  );
-  const log = ctx.log === undefined ? (l: string) => console.error(l) : ctx.log;
-  if (log && trained) {
-    const last = result.eval.stages.at(-1)!;
-    log(
-      `pirl: ${result.label}: last-stage linear ${(100 * last.accuracy.mean).toFixed(1)}% ` +
-        `(${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-    );
-  }
-  return result;
+export function runPirl(ctx: PirlContext, run: RunSpec): Promise<PirlRunResult> {
+  return runJob(pirlMethod, ctx, run);
 }

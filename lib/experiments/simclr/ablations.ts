@@ -11,6 +11,7 @@ import { bootstrapCI } from "../../stats/bootstrap.ts";
 import { type Estimate, meanCI } from "../../stats/confidence.ts";
 import { baseRun, type LossSpec, type RunSpec } from "./config.ts";
 import { type RunResult, runSimclr, type SimclrContext } from "./run.ts";
+import { emitProgress } from "../../progress.ts";
 import { TRANSFORM_TASKS, type TransformTask } from "./transform_prediction.ts";
 
 /** A compared configuration: its runs (one per seed) and the mean ± 95% CI of a metric over them. */
@@ -36,13 +37,15 @@ export function overSeeds(runs: RunResult[], metric: (r: RunResult) => number): 
 
 /**
  * `f` over `items`, in order: all at once when the context has a worker pool (the pool queues the runs and
- * trains as many side by side as it has workers), else one after the other in this thread.
+ * trains as many side by side as it has workers), else one after the other in this thread. Announces the
+ * number of runs on the progress channel (`lib/progress.ts`).
  */
 export async function mapRuns<T, R>(
   ctx: SimclrContext,
   items: readonly T[],
   f: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
+  emitProgress({ kind: "plan", runs: items.length, cached: 0 });
   if (ctx.pool) return await Promise.all(items.map(f));
   const out: R[] = [];
   for (let i = 0; i < items.length; i++) out.push(await f(items[i], i));

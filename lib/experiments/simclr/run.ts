@@ -1,12 +1,12 @@
 /**
- * One cached run of the reproduction: load (or train and store) the model of a {@link RunSpec}, evaluate it,
- * and return a plain-JSON {@link RunResult}. Trained weights and evaluation results are separate entries of
+ * The SimCLR reproduction as a run-engine method (`lib/runs`): a job ({@link SimclrJob}) loads (or trains and
+ * stores) the model of a {@link RunSpec}, evaluates it, and returns a plain-JSON {@link RunResult}. Trained weights and evaluation results are separate entries of
  * the shared content-addressed cache (`lib/cache.ts`), keyed by everything that determines them, so a re-run
  * of the notebook is instant and a change of the evaluation protocol re-evaluates without retraining.
  *
  * @module
  */
-import { cached, type CacheOptions, jsonCodec } from "../../cache.ts";
+import type { CacheOptions } from "../../cache.ts";
 import { loadLabeledSplits } from "../../data/labeled_splits.ts";
 import { cachedTrainedWeights, lossCurve } from "../../train/cached_weights.ts";
 import { runLabel, type RunSpec, type SimclrConfig, stepsOf } from "./config.ts";
@@ -15,37 +15,35 @@ import { pretrain, type SimclrData } from "./pretrain.ts";
 import { type EvalResult, evaluateRun } from "./evaluate.ts";
 import { type TransformPrediction, transformPrediction } from "./transform_prediction.ts";
 import type { BackendName } from "../../backend/mod.ts";
-import { type RunWorkerInit, startRunPool, type WorkerPool } from "../../worker_pool.ts";
+import type { Method } from "../../runs/method.ts";
+import { type EngineContext, type MethodPool, runJob, startMethodPool } from "../../runs/engine.ts";
 
 /** Bump when training or evaluation code changes what a cached entry would contain. */
 export const SIMCLR_CACHE_VERSION = 3;
 
-/** The data and settings shared by the runs of one notebook. */
-export interface SimclrContext {
+/** What a SimCLR job computes in: the configuration, the data, the cache options. */
+export interface SimclrMethodContext {
   cfg: SimclrConfig;
   data: SimclrData;
   /** Cache options (directory, freshness); default the shared cache. */
   cache?: CacheOptions;
-  /** One line per finished run (default: stderr). Set to null for silence. */
-  log?: ((line: string) => void) | null;
-  /**
-   * Workers that train runs side by side ({@link startSimclrPool}); without one, runs train one after the
-   * other in this thread. Results are the same either way (every run is seeded).
-   */
-  pool?: SimclrPool | null;
 }
 
-/** What every worker of a {@link SimclrPool} is set up with. */
-export type SimclrWorkerInit = RunWorkerInit<SimclrConfig>;
-
-/** One job of a {@link SimclrPool}: train (or load) and evaluate a run. */
+/** One job: train (or load) and evaluate a run, with the Table 3 transformation prediction or not. */
 export interface SimclrJob {
   run: RunSpec;
   transforms: boolean;
 }
 
-/** Workers that train and evaluate SimCLR runs (`./run_worker.ts`). */
-export type SimclrPool = WorkerPool<SimclrWorkerInit, SimclrJob, RunResult>;
+/** Workers that train and evaluate SimCLR runs (the run engine's generic worker). */
+export type SimclrPool = MethodPool<SimclrConfig, SimclrJob, RunResult>;
+
+/**
+ * The data and settings shared by the runs of one notebook, with the engine's `log` (one line per finished
+ * run, default stderr, null for silence) and `pool` ({@link startSimclrPool}; without one, runs train one
+ * after the other in this thread; results are the same either way, every run being seeded).
+ */
+export type SimclrContext = EngineContext<SimclrConfig, SimclrMethodContext, SimclrJob, RunResult>;
 
 /**
  * Start workers that train runs of `cfg` side by side, one per core by default (`SSL_WORKERS` overrides), or
@@ -57,7 +55,7 @@ export function startSimclrPool(
   backend: BackendName,
   opts: { workers?: number; cache?: CacheOptions } = {},
 ): SimclrPool | null {
-  return startRunPool(new URL("./run_worker.ts", import.meta.url), cfg, backend, opts);
+  return startMethodPool(simclrMethod, cfg, backend, opts);
 }
 
 /** What a run measured. */
@@ -103,7 +101,7 @@ function modelKey(cfg: SimclrConfig, run: RunSpec) {
 
 /** The trained model of `run` (from the cache, or trained now) with its loss history. */
 export async function trainedModel(
-  ctx: SimclrContext,
+  ctx: SimclrMethodContext,
   run: RunSpec,
 ): Promise<{ model: SimclrModel; losses: number[]; status: "done" | "non-finite"; seconds: number }> {
   const { cfg, data } = ctx;
@@ -116,7 +114,7 @@ export async function trainedModel(
       return {
         variables: modelVariables(res.model),
         losses: res.losses,
-        info: [res.steps, res.status === "done" ? 1 : 0, res.seconds],
+        info: { steps: res.steps, status: res.status, seconds: res.seconds },
         dispose: () => disposeModel(res.model),
       };
     },
@@ -126,91 +124,63 @@ export async function trainedModel(
     },
     { name: "simclr-model", ...ctx.cache },
   );
-  return { model, losses, status: info[1] === 1 ? "done" : "non-finite", seconds: info[2] };
+  return { model, losses, status: info.status, seconds: info.seconds };
 }
 
 function meanOf(x: number[]): number {
   return x.length ? x.reduce((a, b) => a + b, 0) / x.length : NaN;
 }
 
+/** The SimCLR reproduction's method: what the run engine computes for a {@link SimclrJob}. */
+export const simclrMethod: Method<SimclrConfig, SimclrMethodContext, SimclrJob, RunResult> = {
+  name: "simclr",
+  version: SIMCLR_CACHE_VERSION,
+  module: import.meta.url,
+  exportName: "simclrMethod",
+  load: async (cfg, cache) => ({ cfg, data: await loadSimclrData(cfg), ...(cache ? { cache } : {}) }),
+  key: (cfg, job) => ({ ...modelKey(cfg, job.run), what: "simclr-eval", eval: cfg.eval, transforms: job.transforms }),
+  async compute(ctx, { run, transforms: withTransforms }) {
+    const { cfg, data } = ctx;
+    const { model, losses, status, seconds } = await trainedModel(ctx, run);
+    try {
+      const k = Math.max(1, Math.round(losses.length / 10));
+      const evalResult = await evaluateRun(cfg, run, model, data);
+      const transforms = withTransforms && run.method === "simclr"
+        ? await transformPrediction(model, data, {
+          size: cfg.imageSize,
+          nTrain: cfg.eval.transformTrain,
+          steps: cfg.eval.transformSteps,
+          seed: run.seed,
+        })
+        : undefined;
+      return {
+        run,
+        label: runLabel(run),
+        steps: stepsOf(cfg, run),
+        status,
+        trainSeconds: seconds,
+        firstLoss: meanOf(losses.slice(0, k)),
+        finalLoss: meanOf(losses.slice(-k)),
+        lossCurve: lossCurve(losses),
+        eval: evalResult,
+        ...(transforms ? { transforms } : {}),
+      };
+    } finally {
+      disposeModel(model);
+    }
+  },
+  label: (job) => runLabel(job.run),
+  summary: (r) => `linear ${(100 * r.eval.linear.accuracy.mean).toFixed(1)}%`,
+};
+
 /**
- * Train (or load) and evaluate `run`. With `transforms`, also run the Table 3 transformation-prediction
- * tasks on the trained model.
+ * Train (or load) and evaluate `run`, through the cache (and the pool, when the context has one). With
+ * `transforms`, also run the Table 3 transformation-prediction tasks on the trained model.
  */
-export async function runSimclr(
+export function runSimclr(
   ctx: SimclrContext,
   run: RunSpec,
   opts: { transforms?: boolean } = {},
 ): Promise<RunResult> {
-  const { cfg, data } = ctx;
-  const key = {
-    ...modelKey(cfg, run),
-    what: "simclr-eval",
-    eval: cfg.eval,
-    transforms: opts.transforms ?? false,
-  };
-  const t0 = performance.now();
-  let trained = false;
-  const pool = ctx.pool;
-  if (pool) {
-    // the worker stores the entry itself; here only look it up
-    const result = await cached(
-      key,
-      () => {
-        trained = true;
-        return pool.run({ run, transforms: opts.transforms ?? false });
-      },
-      jsonCodec<RunResult>(),
-      { name: "simclr-eval", ...ctx.cache, store: false },
-    );
-    logRun(ctx, result, trained, t0);
-    return result;
-  }
-  const result = await cached(
-    key,
-    async (): Promise<RunResult> => {
-      trained = true;
-      const { model, losses, status, seconds } = await trainedModel(ctx, run);
-      try {
-        const k = Math.max(1, Math.round(losses.length / 10));
-        const evalResult = await evaluateRun(cfg, run, model, data);
-        const transforms = opts.transforms && run.method === "simclr"
-          ? await transformPrediction(model, data, {
-            size: cfg.imageSize,
-            nTrain: cfg.eval.transformTrain,
-            steps: cfg.eval.transformSteps,
-            seed: run.seed,
-          })
-          : undefined;
-        return {
-          run,
-          label: runLabel(run),
-          steps: stepsOf(cfg, run),
-          status,
-          trainSeconds: seconds,
-          firstLoss: meanOf(losses.slice(0, k)),
-          finalLoss: meanOf(losses.slice(-k)),
-          lossCurve: lossCurve(losses),
-          eval: evalResult,
-          ...(transforms ? { transforms } : {}),
-        };
-      } finally {
-        disposeModel(model);
-      }
-    },
-    jsonCodec<RunResult>(),
-    { name: "simclr-eval", ...ctx.cache },
-  );
-  logRun(ctx, result, trained, t0);
-  return result;
-}
-
-function logRun(ctx: SimclrContext, result: RunResult, trained: boolean, t0: number): void {
-  const log = ctx.log === undefined ? (l: string) => console.error(l) : ctx.log;
-  if (log && trained) {
-    log(
-      `simclr: ${result.label}: linear ${(100 * result.eval.linear.accuracy.mean).toFixed(1)}% ` +
-        `(${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-    );
-  }
+  return runJob(simclrMethod, ctx, { run, transforms: opts.transforms ?? false });
 }

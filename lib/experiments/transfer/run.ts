@@ -1,15 +1,16 @@
 /**
- * One cached job of the transfer experiment: for a zoo model and a seed, load (or train) its encoder, measure
- * the upstream linear probe and every downstream task's protocols, and return a plain-JSON
- * {@link ModelSeedResult}. Results are entries of the shared cache (`lib/cache.ts`) keyed by everything that
- * determines them, so re-running the notebook is instant; on CPU backends the jobs run side by side on a
- * worker pool (`./run_worker.ts`), with the same results (every job is seeded).
+ * The transfer experiment as a run-engine method (`lib/runs`): a job is a zoo model and a seed; computing it
+ * loads (or trains) the encoder, measures the upstream linear probe and every downstream task's protocols, and
+ * returns a plain-JSON {@link ModelSeedResult}. Results are entries of the shared cache (`lib/cache.ts`) keyed
+ * by everything that determines them, so re-running the notebook is instant; on CPU backends the jobs run side
+ * by side on the engine's worker pool, with the same results (every job is seeded).
  *
  * @module
  */
-import { cached, type CacheOptions, jsonCodec } from "../../cache.ts";
+import type { CacheOptions } from "../../cache.ts";
 import type { BackendName } from "../../backend/mod.ts";
-import { type RunWorkerInit, startRunPool, type WorkerPool } from "../../worker_pool.ts";
+import type { Method } from "../../runs/method.ts";
+import { type EngineContext, type MethodPool, runJob, startMethodPool } from "../../runs/engine.ts";
 import type { Estimate } from "../../stats/confidence.ts";
 import { loadSimclrData } from "../simclr/run.ts";
 import type { SimclrData } from "../simclr/pretrain.ts";
@@ -32,29 +33,29 @@ export interface ModelSeedResult {
   trainSeconds: number;
 }
 
-/** What every worker of a {@link TransferPool} is set up with. */
-export type TransferWorkerInit = RunWorkerInit<TransferConfig>;
-
 /** One job: a model and a seed. */
 export interface TransferJob {
   model: ZooModel;
   seed: number;
 }
 
-/** Workers that evaluate (model, seed) jobs. */
-export type TransferPool = WorkerPool<TransferWorkerInit, TransferJob, ModelSeedResult>;
+/** Workers that evaluate (model, seed) jobs (the run engine's generic worker). */
+export type TransferPool = MethodPool<TransferConfig, TransferJob, ModelSeedResult>;
 
-/** The data and settings shared by the jobs of one notebook. */
-export interface TransferContext {
+/** What a transfer job computes in. */
+export interface TransferMethodContext {
   cfg: TransferConfig;
   /** The upstream data (the SimCLR reproduction's, for the upstream probe and any pretraining). */
   upstream: SimclrData;
   tasks: TaskData[];
   cache?: CacheOptions;
-  /** One line per computed job (default stderr; null for silence). */
-  log?: ((line: string) => void) | null;
-  pool?: TransferPool | null;
 }
+
+/**
+ * The data and settings shared by the jobs of one notebook, with the engine's `log` (one line per computed
+ * job, default stderr, null for silence) and `pool`.
+ */
+export type TransferContext = EngineContext<TransferConfig, TransferMethodContext, TransferJob, ModelSeedResult>;
 
 /** Load the upstream data and every task of `cfg`. */
 export async function loadTransferData(
@@ -74,7 +75,7 @@ export function startTransferPool(
   backend: BackendName,
   opts: { workers?: number; cache?: CacheOptions } = {},
 ): TransferPool | null {
-  return startRunPool(new URL("./run_worker.ts", import.meta.url), cfg, backend, opts);
+  return startMethodPool(transferMethod, cfg, backend, opts);
 }
 
 /** The cache key of a job: everything that determines its result. */
@@ -91,7 +92,7 @@ export function jobKey(cfg: TransferConfig, job: TransferJob): unknown {
   };
 }
 
-async function compute(ctx: TransferContext, job: TransferJob): Promise<ModelSeedResult> {
+async function compute(ctx: TransferMethodContext, job: TransferJob): Promise<ModelSeedResult> {
   const { cfg, upstream } = ctx;
   const up = cfg.upstream;
   const zoo = await zooEncoder({ cfg: up, data: upstream, cache: ctx.cache }, job.model, job.seed);
@@ -117,27 +118,22 @@ async function compute(ctx: TransferContext, job: TransferJob): Promise<ModelSee
   }
 }
 
-/** Evaluate (or load) one (model, seed) job (module doc). */
-export async function runTransferJob(ctx: TransferContext, job: TransferJob): Promise<ModelSeedResult> {
-  const t0 = performance.now();
-  let computed = false;
-  const pool = ctx.pool;
-  const result = await cached(
-    jobKey(ctx.cfg, job),
-    () => {
-      computed = true;
-      return pool ? pool.run(job) : compute(ctx, job);
-    },
-    jsonCodec<ModelSeedResult>(),
-    { name: "transfer-eval", ...ctx.cache, ...(pool ? { store: false } : {}) },
-  );
-  const log = ctx.log === undefined ? (l: string) => console.error(l) : ctx.log;
-  if (log && computed) {
-    log(
-      `transfer: ${job.model.name} seed ${job.seed}: upstream ${(100 * result.upstream.mean).toFixed(1)}% ` +
-        `(${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-    );
-  }
+/** The transfer experiment's method: what the run engine computes for a {@link TransferJob}. */
+export const transferMethod: Method<TransferConfig, TransferMethodContext, TransferJob, ModelSeedResult> = {
+  name: "transfer",
+  version: TRANSFER_CACHE_VERSION,
+  module: import.meta.url,
+  exportName: "transferMethod",
+  load: async (cfg, cache) => ({ cfg, ...(await loadTransferData(cfg)), ...(cache ? { cache } : {}) }),
+  key: jobKey,
+  compute,
+  label: (job) => `${job.model.name} seed ${job.seed}`,
+  summary: (r) => `upstream ${(100 * r.upstream.mean).toFixed(1)}%`,
   // a job's name is not part of its key: report the name it was asked under
-  return { ...result, model: job.model.name };
+  finish: (job, r) => ({ ...r, model: job.model.name }),
+};
+
+/** Evaluate (or load) one (model, seed) job (module doc). */
+export function runTransferJob(ctx: TransferContext, job: TransferJob): Promise<ModelSeedResult> {
+  return runJob(transferMethod, ctx, job);
 }

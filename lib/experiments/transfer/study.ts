@@ -1,5 +1,5 @@
 /**
- * Part B: the model-zoo study. Runs every (model, seed) job of the configuration ({@link runTransferJob}),
+ * Part B: the model-zoo study. Runs every (model, seed) job of the configuration through the run engine (`lib/runs`),
  * then aggregates as the paper does: per model, the log-odds of the upstream probe accuracy and, per protocol
  * (many-shot linear, few-shot at each K, finetune), the mean log-odds over the near tasks and over the far
  * tasks, each averaged over seeds; and the correlations of the upstream score with near and far transfer
@@ -18,7 +18,8 @@ import {
 } from "./correlation.ts";
 import type { TransferConfig } from "./config.ts";
 import type { TaskResult } from "./evaluate.ts";
-import { type ModelSeedResult, runTransferJob, type TransferContext } from "./run.ts";
+import { type ModelSeedResult, type TransferContext, transferMethod } from "./run.ts";
+import { runJobs } from "../../runs/engine.ts";
 
 /** A downstream protocol: "linear", "few-shot-K" or "finetune". */
 export type Protocol = string;
@@ -48,12 +49,7 @@ export interface ModelResults {
 export async function runZoo(ctx: TransferContext): Promise<ModelResults[]> {
   const seeds = Array.from({ length: ctx.cfg.seeds }, (_, i) => i);
   const jobs = ctx.cfg.zoo.flatMap((model) => seeds.map((seed) => ({ model, seed })));
-  let results: ModelSeedResult[];
-  if (ctx.pool) results = await Promise.all(jobs.map((j) => runTransferJob(ctx, j)));
-  else {
-    results = [];
-    for (const j of jobs) results.push(await runTransferJob(ctx, j));
-  }
+  const results = await runJobs(transferMethod, ctx, jobs);
   return ctx.cfg.zoo.map((m) => ({ model: m.name, runs: results.filter((r) => r.model === m.name) }));
 }
 

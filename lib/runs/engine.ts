@@ -1,0 +1,146 @@
+/**
+ * The run engine: one way for every experiment to run its jobs. Given a {@link Method} and its context, a job's
+ * result is looked up in the shared content-addressed cache under the method's key (plus the backend, which
+ * the cache adds), else computed, in this thread or on a pool of Deno Workers running the one generic worker
+ * (`./worker.ts`), and stored. A run is therefore a pure function of its key: any process with the same code,
+ * backend and `SSL_CACHE_DIR` finds it, which is how a grid can be spread over machines sharing the cache
+ * directory (each machine runs the notebook; the first to finish a job stores it, the others read it).
+ *
+ * Every computed job logs one line (`<method>: <label>: <summary> (<seconds> s)`) and reports its start, its
+ * training steps and its end on the progress channel (`lib/progress.ts`).
+ *
+ * @example
+ * ```ts
+ * import { runJobs } from "./engine.ts";
+ * import { demoMethod } from "./method_fixture.ts"; // any module exporting a Method
+ * const ctx = await demoMethod.load({ scale: 2 });
+ * const results = await runJobs(demoMethod, { ...ctx, log: null }, [{ seed: 0 }, { seed: 1 }]);
+ * ```
+ *
+ * @module
+ */
+import { cached, jsonCodec } from "../cache.ts";
+import type { BackendName } from "../backend/mod.ts";
+import { emitProgress, withRunLabel } from "../progress.ts";
+import { defaultWorkerCount, type RunWorkerInit, WorkerPool } from "../worker_pool.ts";
+import type { AnyMethod, Method, MethodContext } from "./method.ts";
+
+/** What the generic worker is set up with: the method's module and the usual run-worker settings. */
+export interface EngineWorkerInit<Cfg> extends RunWorkerInit<Cfg> {
+  /** URL of the module exporting the method. */
+  module: string;
+  /** The name of that export. */
+  exportName: string;
+}
+
+/** Workers that compute one method's jobs. */
+export type MethodPool<Cfg, Job, Result> = WorkerPool<EngineWorkerInit<Cfg>, Job, Result>;
+
+/** The engine's view of a notebook's context: the method's context, a log and an optional pool. */
+export type EngineContext<Cfg, Ctx extends MethodContext<Cfg>, Job, Result> = Ctx & {
+  /** One line per computed job (default: stderr); null for silence. */
+  log?: ((line: string) => void) | null;
+  /** Workers that compute jobs side by side; without one, jobs run one after the other in this thread. */
+  pool?: MethodPool<Cfg, Job, Result> | null;
+};
+
+/**
+ * Start workers computing `method`'s jobs of `cfg` side by side, one per core by default (`SSL_WORKERS`
+ * overrides), or null when that would not help (one worker, or not a CPU backend). Close it when done.
+ */
+export function startMethodPool<Cfg, Job, Result>(
+  method: Method<Cfg, MethodContext<Cfg>, Job, Result> | AnyMethod,
+  cfg: Cfg,
+  backend: BackendName,
+  opts: { workers?: number; cache?: RunWorkerInit<Cfg>["cache"] } = {},
+): MethodPool<Cfg, Job, Result> | null {
+  const workers = opts.workers ?? defaultWorkerCount();
+  if (workers < 2 || (backend !== "wasm" && backend !== "cpu")) return null;
+  const init: EngineWorkerInit<Cfg> = {
+    module: method.module,
+    exportName: method.exportName,
+    cfg,
+    backend,
+    ...(opts.cache ? { cache: opts.cache } : {}),
+  };
+  return new WorkerPool(new URL("./worker.ts", import.meta.url), init, workers);
+}
+
+/**
+ * Compute a job (no cache lookup) inside its progress scope: what this thread or a worker does on a miss.
+ * Emits `start` and `done` on the progress channel.
+ */
+export async function computeJob<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
+  method: Method<Cfg, Ctx, Job, Result>,
+  ctx: Ctx,
+  job: Job,
+): Promise<Result> {
+  const run = `${method.name}: ${method.label(job)}`;
+  const t0 = performance.now();
+  emitProgress({ kind: "start", run });
+  const result = await withRunLabel(run, () => method.compute(ctx, job));
+  emitProgress({ kind: "done", run, seconds: (performance.now() - t0) / 1000, cached: false });
+  return result;
+}
+
+/** The cache entry of `job` under `method`: read it, or compute and store it. */
+export function cachedJob<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
+  method: Method<Cfg, Ctx, Job, Result>,
+  ctx: Ctx,
+  job: Job,
+): Promise<Result> {
+  return cached(method.key(ctx.cfg, job), () => computeJob(method, ctx, job), jsonCodec<Result>(), {
+    name: `${method.name}-eval`,
+    ...ctx.cache,
+  });
+}
+
+/** The result of one job: from the cache, or computed (on the context's pool when it has one) and stored. */
+export async function runJob<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
+  method: Method<Cfg, Ctx, Job, Result>,
+  ctx: EngineContext<Cfg, Ctx, Job, Result>,
+  job: Job,
+): Promise<Result> {
+  const t0 = performance.now();
+  let computed = false;
+  const pool = ctx.pool;
+  const result = await cached(
+    method.key(ctx.cfg, job),
+    () => {
+      computed = true;
+      // a worker stores the entry itself (store: false below); here only look it up
+      return pool ? pool.run(job) : computeJob(method, ctx, job);
+    },
+    jsonCodec<Result>(),
+    { name: `${method.name}-eval`, ...ctx.cache, ...(pool ? { store: false } : {}) },
+  );
+  const label = method.label(job);
+  if (!computed) {
+    emitProgress({ kind: "done", run: `${method.name}: ${label}`, seconds: 0, cached: true });
+  }
+  const log = ctx.log === undefined ? (l: string) => console.error(l) : ctx.log;
+  if (log && computed) {
+    log(
+      `${method.name}: ${label}: ${method.summary(result)} (${
+        ((performance.now() - t0) / 1000).toFixed(1)
+      } s)`,
+    );
+  }
+  return method.finish ? method.finish(job, result) : result;
+}
+
+/**
+ * The results of `jobs`, in order: side by side on the context's pool when it has one, else one after the
+ * other. Announces the plan (how many jobs, how many cached) on the progress channel first.
+ */
+export async function runJobs<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
+  method: Method<Cfg, Ctx, Job, Result>,
+  ctx: EngineContext<Cfg, Ctx, Job, Result>,
+  jobs: readonly Job[],
+): Promise<Result[]> {
+  emitProgress({ kind: "plan", runs: jobs.length, cached: 0 });
+  if (ctx.pool) return await Promise.all(jobs.map((j) => runJob(method, ctx, j)));
+  const out: Result[] = [];
+  for (const j of jobs) out.push(await runJob(method, ctx, j));
+  return out;
+}
