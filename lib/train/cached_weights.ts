@@ -59,7 +59,9 @@ export async function cachedTrainedWeights(
       out["_info.steps"] = tf.scalar(res.info.steps);
       out["_info.done"] = tf.scalar(res.info.status === "done" ? 1 : 0);
       out["_info.seconds"] = tf.scalar(res.info.seconds);
-      for (const [k, v] of Object.entries(res.info.extra ?? {})) out[`_info.extra.${k}`] = tf.scalar(v ?? NaN);
+      for (const [k, v] of Object.entries(res.info.extra ?? {})) {
+        out[`_info.extra.${k}`] = tf.scalar(v ?? NaN);
+      }
       return out;
     },
     tensorMapCodec(),

@@ -13,7 +13,12 @@ import { loadLabeledSplits } from "../../data/labeled_splits.ts";
 import { cachedTrainedWeights, lossCurve } from "../../train/cached_weights.ts";
 import type { BackendName } from "../../backend/mod.ts";
 import type { Method } from "../../runs/method.ts";
-import { type EngineContext, type MethodPool, runJob as engineRunJob, startMethodPool } from "../../runs/engine.ts";
+import {
+  type EngineContext,
+  type MethodPool,
+  runJob as engineRunJob,
+  startMethodPool,
+} from "../../runs/engine.ts";
 import { type PcaeConfig, type PcaeRunSpec, runLabel } from "./config.ts";
 import {
   buildEncoder,

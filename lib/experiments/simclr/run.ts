@@ -138,7 +138,12 @@ export const simclrMethod: Method<SimclrConfig, SimclrMethodContext, SimclrJob, 
   module: import.meta.url,
   exportName: "simclrMethod",
   load: async (cfg, cache) => ({ cfg, data: await loadSimclrData(cfg), ...(cache ? { cache } : {}) }),
-  key: (cfg, job) => ({ ...modelKey(cfg, job.run), what: "simclr-eval", eval: cfg.eval, transforms: job.transforms }),
+  key: (cfg, job) => ({
+    ...modelKey(cfg, job.run),
+    what: "simclr-eval",
+    eval: cfg.eval,
+    transforms: job.transforms,
+  }),
   async compute(ctx, { run, transforms: withTransforms }) {
     const { cfg, data } = ctx;
     const { model, losses, status, seconds } = await trainedModel(ctx, run);

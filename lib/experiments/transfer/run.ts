@@ -55,7 +55,12 @@ export interface TransferMethodContext {
  * The data and settings shared by the jobs of one notebook, with the engine's `log` (one line per computed
  * job, default stderr, null for silence) and `pool`.
  */
-export type TransferContext = EngineContext<TransferConfig, TransferMethodContext, TransferJob, ModelSeedResult>;
+export type TransferContext = EngineContext<
+  TransferConfig,
+  TransferMethodContext,
+  TransferJob,
+  ModelSeedResult
+>;
 
 /** Load the upstream data and every task of `cfg`. */
 export async function loadTransferData(
