@@ -252,6 +252,7 @@ async function main(): Promise<number> {
         figuresRoot: args.figures,
         output: args.output === null ? undefined : `${args.output}/${nb.split("/").pop()}`,
         cellTimeoutMs: args.cellTimeoutS ? args.cellTimeoutS * 1000 : undefined,
+        live: true,
       });
     } catch (e) {
       // a signal also reaches the kernel (same process group): its death is not the error to report

@@ -110,32 +110,65 @@ function human(bytes: number): string {
 }
 
 /** A throttled one-line progress bar on stderr. */
-class Progress {
-  #last = 0;
+/**
+ * The download progress line: redrawn in place (`\r`) on a terminal, every 200 ms; otherwise one plain line
+ * every {@link PLAIN_PROGRESS_MS} (and at the end), so a log file gets a few readable lines, not thousands of
+ * carriage returns. Shows the rate and, with a known total, an ETA.
+ */
+export class DownloadProgress {
+  #last = -Infinity;
   #start = performance.now();
   #startBytes: number;
   #enc = new TextEncoder();
-  constructor(readonly label: string, readonly total: number | null, start: number, readonly quiet: boolean) {
+  #tty: boolean;
+  #write: (s: string) => void;
+  constructor(
+    readonly label: string,
+    readonly total: number | null,
+    start: number,
+    readonly quiet: boolean,
+    opts: { tty?: boolean; write?: (s: string) => void } = {},
+  ) {
     this.#startBytes = start;
+    this.#tty = opts.tty ?? Deno.stderr.isTerminal();
+    this.#write = opts.write ?? ((s) => Deno.stderr.writeSync(this.#enc.encode(s)));
   }
+  /** The line for `done` bytes at time `now` (ms, performance.now()). */
+  line(done: number, now: number): string {
+    const seconds = Math.max(1e-3, (now - this.#start) / 1000);
+    const rate = (done - this.#startBytes) / seconds;
+    if (!this.total) return `${this.label} ${human(done)} ${human(rate)}/s`;
+    const f = Math.min(1, done / this.total);
+    const w = 30, full = Math.round(f * w);
+    const eta = rate > 0 && f < 1 ? ` · ETA ${duration((this.total - done) / rate)}` : "";
+    return `${this.label} [${"#".repeat(full)}${"-".repeat(w - full)}] ${(100 * f).toFixed(1)}% ` +
+      `${human(done)}/${human(this.total)} ${human(rate)}/s${eta}`;
+  }
+  /** Show progress at `done` bytes (throttled unless `force`). */
   update(done: number, force = false): void {
     if (this.quiet) return;
     const now = performance.now();
-    if (!force && now - this.#last < 200) return;
+    if (!force && now - this.#last < (this.#tty ? 200 : PLAIN_PROGRESS_MS)) return;
     this.#last = now;
-    const rate = (done - this.#startBytes) / Math.max(1e-3, (now - this.#start) / 1000);
-    let line: string;
-    if (this.total) {
-      const f = Math.min(1, done / this.total);
-      const w = 30, full = Math.round(f * w);
-      line = `${this.label} [${"#".repeat(full)}${"-".repeat(w - full)}] ${(100 * f).toFixed(1)}% ` +
-        `${human(done)}/${human(this.total)} ${human(rate)}/s`;
-    } else line = `${this.label} ${human(done)} ${human(rate)}/s`;
-    Deno.stderr.writeSync(this.#enc.encode(`\r${line}\x1b[K`));
+    this.#write(this.#tty ? `\r${this.line(done, now)}\x1b[K` : `${this.line(done, now)}\n`);
   }
+  /** End the line (terminal only). */
   end(): void {
-    if (!this.quiet) Deno.stderr.writeSync(this.#enc.encode("\n"));
+    if (!this.quiet && this.#tty) this.#write("\n");
   }
+}
+
+/** Plain (non-terminal) download progress: one line at most this often. */
+export const PLAIN_PROGRESS_MS = 10_000;
+
+function duration(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  const r = Math.round(s);
+  return r < 60
+    ? `${r} s`
+    : r < 3600
+    ? `${Math.floor(r / 60)}m ${String(r % 60).padStart(2, "0")}s`
+    : `${(r / 3600).toFixed(1)} h`;
 }
 
 /** Check size and digest of a complete file; on failure move it to `<dest>.bad` and throw. */
@@ -227,7 +260,12 @@ export async function download(url: string, dest: string, opts: DownloadOptions 
       if (!append) have = 0;
       const len = Number(res.headers.get("content-length") ?? NaN);
       const total = opts.size ?? (Number.isFinite(len) ? have + len : null);
-      const bar = new Progress(opts.label ?? dest.split("/").pop()!, total, have, opts.quiet ?? false);
+      const bar = new DownloadProgress(
+        opts.label ?? dest.split("/").pop()!,
+        total,
+        have,
+        opts.quiet ?? false,
+      );
       const file = await Deno.open(part, { write: true, create: true, append, truncate: !append });
       let done = have;
       try {

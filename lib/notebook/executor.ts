@@ -22,6 +22,7 @@ import {
   writeNotebook,
 } from "./nbformat.ts";
 import { validateResults } from "../report/results.ts";
+import { ProgressView, watchProgress } from "./progress_view.ts";
 
 /** Options for {@link runNotebook}. */
 export interface RunOptions {
@@ -37,6 +38,12 @@ export interface RunOptions {
   cellTimeoutMs?: number;
   /** Progress lines (default: stderr). */
   progress?: (line: string) => void;
+  /**
+   * Show the runs' live progress (runs done of planned, training steps, loss, images/s, ETA) on stderr from
+   * the progress channel (`lib/progress.ts`): redrawn in place on a terminal, plain lines otherwise
+   * (default false).
+   */
+  live?: boolean;
 }
 
 /** What a successful run produced. */
@@ -154,7 +161,7 @@ export async function publishDir(staging: string, target: string): Promise<void>
 
 /** Run one notebook. Throws a {@link NotebookError} (one line) on any failure, leaving all outputs untouched. */
 export async function runNotebook(path: string, opts: RunOptions): Promise<RunResult> {
-  const progress = opts.progress ?? ((l: string) => console.error(l));
+  let progress = opts.progress ?? ((l: string) => console.error(l));
   const t0 = performance.now();
   let nb: Notebook;
   let paper: string;
@@ -182,12 +189,21 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   }
   activeStaging.add(staging);
   let kernel: Kernel | null = null;
+  const progressFile = await Deno.makeTempFile({ prefix: `ssl-progress-${paper}-`, suffix: ".jsonl" });
+  const watch = opts.live ? watchProgress(progressFile, new ProgressView(paper)) : null;
+  if (watch) progress = (line: string) => watch.log(line);
   try {
     progress(`[${paper}] ${path}: starting kernel`);
     try {
       kernel = await Kernel.start({
         cwd,
-        env: { ...opts.env, SSL_PAPER: paper, SSL_OUT_DIR: staging, SSL_NOTEBOOK: file },
+        env: {
+          ...opts.env,
+          SSL_PAPER: paper,
+          SSL_OUT_DIR: staging,
+          SSL_NOTEBOOK: file,
+          SSL_PROGRESS_FILE: progressFile,
+        },
       });
     } catch (e) {
       throw new NotebookError(path, null, oneLine((e as Error).message));
@@ -255,6 +271,8 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
     progress(`[${paper}] done: ${executed} code cells in ${seconds.toFixed(1)} s`);
     return { paper, notebook: out, executed, seconds, outDir };
   } finally {
+    await watch?.stop();
+    await Deno.remove(progressFile).catch(() => {});
     if (kernel) await kernel.shutdown();
     // After a failure this discards partial outputs; after success it is already published (or empty).
     await Deno.remove(staging, { recursive: true }).catch(() => {});

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import {
   download,
+  DownloadProgress,
   downloadRemote,
   ensureMembers,
   hashFile,
@@ -249,4 +250,24 @@ Deno.test("an archive changed after it was verified is hashed again and repaired
     await srv.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("DownloadProgress: \\r redraws only on a terminal; plain lines otherwise, with rate and ETA", () => {
+  for (const tty of [true, false]) {
+    let out = "";
+    const p = new DownloadProgress("f.bin", 1000, 0, false, { tty, write: (s) => (out += s) });
+    p.update(100, true);
+    p.update(200); // throttled
+    p.update(1000, true);
+    p.end();
+    if (tty) {
+      assert(out.startsWith("\r") && out.endsWith("\n"), JSON.stringify(out));
+    } else {
+      assertEquals(out.includes("\r") || out.includes("\x1b"), false, JSON.stringify(out));
+      assertEquals(out.trim().split("\n").length, 2);
+    }
+  }
+  const p = new DownloadProgress("f.bin", 1000, 0, true, { tty: false });
+  assertStringIncludes(p.line(250, performance.now() + 1000), "25.0%");
+  assertStringIncludes(p.line(250, performance.now() + 1000), "ETA");
 });
