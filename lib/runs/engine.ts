@@ -23,7 +23,7 @@ import { cached, jsonCodec } from "../cache.ts";
 import type { BackendName } from "../backend/mod.ts";
 import { emitProgress, withRunLabel } from "../progress.ts";
 import { defaultWorkerCount, type RunWorkerInit, WorkerPool } from "../worker_pool.ts";
-import type { AnyMethod, Method, MethodContext } from "./method.ts";
+import type { AnyMethod, Method, MethodContext, TrainedEncoder } from "./method.ts";
 
 /** What the generic worker is set up with: the method's module and the usual run-worker settings. */
 export interface EngineWorkerInit<Cfg> extends RunWorkerInit<Cfg> {
@@ -143,4 +143,19 @@ export async function runJobs<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
   const out: Result[] = [];
   for (const j of jobs) out.push(await runJob(method, ctx, j));
   return out;
+}
+
+/**
+ * The encoder of `job` under `method` (trained through the cache, or untrained as initialised), for another
+ * experiment to evaluate: the engine's public way for one paper to use another's models.
+ * @throws when the method does not offer its encoders.
+ */
+export function trainedEncoder<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
+  method: Method<Cfg, Ctx, Job, Result>,
+  ctx: Ctx,
+  job: Job,
+  opts: { untrained?: boolean } = {},
+): Promise<TrainedEncoder> {
+  if (!method.encoder) throw new Error(`method ${method.name} does not offer its encoders`);
+  return method.encoder(ctx, job, opts);
 }

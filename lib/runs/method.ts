@@ -30,6 +30,17 @@
  * @module
  */
 import type { CacheOptions } from "../cache.ts";
+import type { Encoder } from "../models/types.ts";
+
+/** A job's encoder for use elsewhere (e.g. another paper's transfer study): a factory of fresh copies. */
+export interface TrainedEncoder {
+  /** A new encoder holding the weights (the caller disposes it). */
+  newEncoder(): Encoder;
+  /** Training seconds of the run that trained it (0 when untrained). */
+  seconds: number;
+  /** Free the stored weights. */
+  dispose(): void;
+}
 
 /** What a method computes in: its configuration, what {@link Method.load} made from it, the cache options. */
 export interface MethodContext<Cfg> {
@@ -61,6 +72,11 @@ export interface Method<Cfg, Ctx extends MethodContext<Cfg>, Job, Result> {
   summary(result: Result): string;
   /** Adjust a result for the job that asked for it (e.g. a display name that is not part of the key). */
   finish?(job: Job, result: Result): Result;
+  /**
+   * The job's encoder, trained (through the cache) or, with `untrained`, as initialised before training:
+   * how other experiments use this method's models.
+   */
+  encoder?(ctx: Ctx, job: Job, opts?: { untrained?: boolean }): Promise<TrainedEncoder>;
 }
 
 /** Any method (for code that only passes methods along). */

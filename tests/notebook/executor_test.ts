@@ -76,7 +76,8 @@ Deno.test({
       // staged file published, replacing the previous directory; no staging directory left behind
       assertEquals(listing(`${dir}/figures/${paper}`), ["hello.txt"]);
       assertEquals(await Deno.readTextFile(`${dir}/figures/${paper}/hello.txt`), "profile=smoke");
-      assertEquals(listing(`${dir}/figures`), [paper]);
+      // nothing else but the hidden publish lock
+      assertEquals(listing(`${dir}/figures`), [`.${paper}.lock`, paper]);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -37,7 +37,7 @@
  */
 import type { DataSpec } from "../../data/labeled_splits.ts";
 import type { Profile } from "../../experiment.ts";
-import { CPU_SHAPES } from "../simclr/config.ts";
+import { CPU_SHAPES } from "../../data/cpu_shapes.ts";
 
 /** The pretraining method of a run. */
 export type PcaeMethod = "mae" | "pcae";

@@ -19,7 +19,7 @@ import { linearProbe } from "../../eval/linear_probe.ts";
 import type { Encoder, EncoderOutput, ForwardOptions } from "../../models/types.ts";
 import type { VisionTransformer } from "../../models/vit.ts";
 import type { Estimate } from "../../stats/confidence.ts";
-import { majorityKnnOptions } from "../simclr/evaluate.ts";
+import { majorityKnnOptions } from "../../eval/knn_majority.ts";
 import type { PcaeConfig } from "./config.ts";
 import type { PcaeData } from "./pretrain.ts";
 import { dropKeepFn, type DropMode, meanTokenSimilarity } from "./redundancy.ts";

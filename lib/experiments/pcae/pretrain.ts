@@ -25,7 +25,7 @@ import { emaUpdate } from "../../train/ema.ts";
 import { dropTokens, patchify, randomMasking } from "../../models/tokens.ts";
 import type { VisionTransformer } from "../../models/vit.ts";
 import { cosineDistanceLoss, maskedMse, standardizeLastAxis } from "../../losses/masked_reconstruction.ts";
-import { batchIndices } from "../simclr/pretrain.ts";
+import { batchIndices } from "../../data/batch_indices.ts";
 import type { PcaeConfig, PcaeRunSpec } from "./config.ts";
 import { buildModel, type PcaeModel, trainableVariables } from "./model.ts";
 import { keepLeastRedundant } from "./redundancy.ts";

@@ -47,7 +47,8 @@
  */
 import type { DataSpec } from "../../data/labeled_splits.ts";
 import type { Profile } from "../../experiment.ts";
-import { CPU_SHAPES, type EncoderSpec } from "../simclr/config.ts";
+import { CPU_SHAPES } from "../../data/cpu_shapes.ts";
+import type { EncoderSpec } from "../../models/encoder_spec.ts";
 
 export { CPU_SHAPES };
 

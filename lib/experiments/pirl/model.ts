@@ -17,7 +17,7 @@ import { tf } from "../../tf.ts";
 import { Rng } from "../../rng.ts";
 import { linearHead, mlpHead } from "../../models/heads.ts";
 import type { Encoder, ForwardOptions, Head } from "../../models/types.ts";
-import { buildEncoder } from "../simclr/model.ts";
+import { buildEncoder } from "../../models/encoder_spec.ts";
 import type { PirlConfig, RunSpec } from "./config.ts";
 import { patchBatch } from "./views.ts";
 

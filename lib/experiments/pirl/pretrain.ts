@@ -30,13 +30,14 @@ import { trainLoop } from "../../train/loop.ts";
 import { MemoryBank } from "../../losses/memory_bank.ts";
 import { estimateNceZ, nceLoss, pirlLoss } from "../../losses/pirl_nce.ts";
 import { l2NormalizeRows } from "../../losses/pair_similarity.ts";
-import { batchIndices, type SimclrData } from "../simclr/pretrain.ts";
+import { batchIndices } from "../../data/batch_indices.ts";
+import type { LabeledSplits } from "../../data/labeled_splits.ts";
 import { isTrained, type PirlConfig, type RunSpec, usesPatches } from "./config.ts";
 import { buildPirlModel, patchFeatures, type PirlModel, pirlTrainableVariables } from "./model.ts";
 import { imageView, jigsawView, permutationSet } from "./views.ts";
 
 /** The data a run trains and evaluates on (the same shape as the SimCLR reproduction's). */
-export type PirlData = SimclrData;
+export type PirlData = LabeledSplits;
 
 /** The outcome of training. */
 export interface PirlPretrainResult {

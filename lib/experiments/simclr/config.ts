@@ -36,24 +36,10 @@
 import type { DataSpec } from "../../data/labeled_splits.ts";
 import type { Profile } from "../../experiment.ts";
 import type { TransformName } from "../../augment/pipeline.ts";
-import type { ConvInit } from "../../models/layers.ts";
-import type { ShapesDistribution } from "../../data/shapes.ts";
+import type { EncoderSpec } from "../../models/encoder_spec.ts";
+import { CPU_SHAPES } from "../../data/cpu_shapes.ts";
 
-/** The encoder architecture. */
-export type EncoderSpec =
-  | {
-    kind: "cnn3";
-    widths: [number, number, number];
-    /** Convolution initialisation (default cnn3's "torch-default"). */
-    init?: ConvInit;
-    /** Normalise the input channels to mean 0.5 / std 0.25 inside the encoder (default false). */
-    centerInput?: boolean;
-    /** Batch norm after every convolution, before the ReLU (default false: cnn3 as benchmarked). */
-    batchNorm?: boolean;
-    /** Batch norm in the MLP projection head's hidden layer (default false). */
-    headBatchNorm?: boolean;
-  }
-  | { kind: "resnet"; depth: 10 | 18; width: number };
+export type { EncoderSpec };
 
 /** How the two views of a training pair are made. */
 export type AugSpec =
@@ -148,20 +134,7 @@ const BASE: Omit<RunSpec, "seed" | "batchSize" | "epochs"> = {
   head: "mlp",
 };
 
-/**
- * The `shapes` variant of the cpu profile: one large, solid, upright-or-rotated object on a flat background.
- * Object colour and background colour stay as nuisances; texture, clutter and size variation are removed
- * because a 3-layer CNN trained for ~100 steps cannot learn the shape of small textured objects at all (see
- * the module doc).
- */
-export const CPU_SHAPES: ShapesDistribution = {
-  objectScale: 1.8,
-  maxObjects: 1,
-  sizes: ["large"],
-  textures: ["solid"],
-  backgrounds: ["flat"],
-  rotate: false,
-};
+export { CPU_SHAPES };
 
 /**
  * The configuration of a profile. `seeds` overrides the number of seeds per compared configuration (the

@@ -14,7 +14,8 @@ import { tf } from "../../tf.ts";
 import { Rng } from "../../rng.ts";
 import { toBatch } from "../../data/batch.ts";
 import { extractFeatures } from "../../eval/features.ts";
-import { knnClassify, type KnnOptions } from "../../eval/knn.ts";
+import { knnClassify } from "../../eval/knn.ts";
+import { majorityKnnOptions } from "../../eval/knn_majority.ts";
 import { linearProbe } from "../../eval/linear_probe.ts";
 import { ntXentStats } from "../../losses/nt_xent.ts";
 import { accuracyCI, type Estimate } from "../../stats/confidence.ts";
@@ -50,18 +51,7 @@ async function probe(cfg: SimclrConfig, data: SimclrData, encoder: Parameters<ty
   return { lp, train, test };
 }
 
-/**
- * Options of `knnClassify` (`lib/eval/knn.ts`) for the kNN on h: the k training rows of highest cosine similarity
- * s each vote for their class, the class with the most votes wins, and among classes with equal votes the one
- * whose voters are more similar in total. The library's kNN weighs a vote exp(s/τ); with τ = 4k every weight
- * lies in [e^(−1/4k), e^(1/4k)], so c + 1 votes always outweigh c votes (by more than 1/2) and the weights only
- * decide ties, by Σ s. (The lowest-class-index tie rule of τ → ∞ would favour low labels.)
- * @param k neighbours (capped at the training-set size)
- * @param numClasses number of classes (default: max training label + 1)
- */
-export function majorityKnnOptions(k: number, numClasses?: number): KnnOptions {
-  return { k, temperature: 4 * k, numClasses };
-}
+export { majorityKnnOptions };
 
 /**
  * NT-Xent diagnostics of a SimCLR model on `cfg.eval.statsBatches` held-out test batches of the run's batch size

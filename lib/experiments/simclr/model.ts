@@ -8,19 +8,10 @@
  */
 import { tf } from "../../tf.ts";
 import { Rng } from "../../rng.ts";
-import { cnn3 } from "../../models/cnn3.ts";
-import { resnet } from "../../models/resnet.ts";
 import { identityHead, linearHead, mlpHead } from "../../models/heads.ts";
 import type { Encoder, EncoderOutput, ForwardOptions, Head } from "../../models/types.ts";
-import {
-  BatchNorm,
-  collectVariables,
-  Conv2d,
-  Layer,
-  type NamedVariables,
-  normalizeInput,
-} from "../../models/layers.ts";
-import type { EncoderSpec, RunSpec, SimclrConfig } from "./config.ts";
+import { buildEncoder, Cnn3Bn } from "../../models/encoder_spec.ts";
+import type { RunSpec, SimclrConfig } from "./config.ts";
 
 /** The encoder and the head of a run. */
 export interface SimclrModel {
@@ -29,67 +20,7 @@ export interface SimclrModel {
   head: Head;
 }
 
-const CENTER = { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };
-
-/**
- * cnn3 with batch norm: 3 × [conv3x3 (no bias) → BN → ReLU → max-pool 2×2], then global average pooling.
- * Variables: `conv{1,2,3}.weight`, `bn{1,2,3}.{gamma,beta,runningMean,runningVar}`.
- */
-export class Cnn3Bn extends Layer implements Encoder {
-  readonly name: string;
-  readonly outDim: number;
-  readonly convs: Conv2d[];
-  readonly norms: BatchNorm[];
-  readonly #center: boolean;
-
-  constructor(rng: Rng, spec: Extract<EncoderSpec, { kind: "cnn3" }>) {
-    super();
-    let ci = 3;
-    this.convs = spec.widths.map((co) => {
-      const conv = new Conv2d(rng, ci, co, { kernel: 3, padding: 1, init: spec.init ?? "torch-default" });
-      ci = co;
-      return conv;
-    });
-    this.norms = spec.widths.map((c) => new BatchNorm(c));
-    this.outDim = spec.widths[2];
-    this.name = `cnn3bn-${spec.widths.join("-")}`;
-    this.#center = spec.centerInput ?? false;
-  }
-
-  apply(x: tf.Tensor4D, opts: ForwardOptions): EncoderOutput {
-    const stages: tf.Tensor4D[] = [];
-    let y = this.#center ? normalizeInput(x, CENTER.mean, CENTER.std) : x;
-    this.convs.forEach((conv, i) => {
-      y = tf.maxPool(this.norms[i].apply(conv.apply(y), opts.training, "relu"), 2, 2, "valid");
-      stages.push(y);
-    });
-    return { h: tf.mean(y, [1, 2]) as tf.Tensor2D, stages };
-  }
-
-  namedVariables(): NamedVariables {
-    return collectVariables({
-      conv1: this.convs[0],
-      conv2: this.convs[1],
-      conv3: this.convs[2],
-      bn1: this.norms[0],
-      bn2: this.norms[1],
-      bn3: this.norms[2],
-    });
-  }
-}
-
-/** Build an encoder from its spec. */
-export function buildEncoder(spec: EncoderSpec, rng: Rng): Encoder {
-  if (spec.kind === "cnn3" && spec.batchNorm) return new Cnn3Bn(rng, spec);
-  if (spec.kind === "cnn3") {
-    return cnn3(rng, {
-      widths: spec.widths,
-      init: spec.init,
-      inputNorm: spec.centerInput ? CENTER : null,
-    });
-  }
-  return resnet(rng, { depth: spec.depth, width: spec.width });
-}
+export { buildEncoder, Cnn3Bn };
 
 /**
  * Build the model of a run, initialised from `Rng(run.seed).fork("init")`.

@@ -20,6 +20,7 @@ import { type RunSpec, type SimclrConfig, stepsOf } from "./config.ts";
 import { buildModel, type SimclrModel, trainableVariables } from "./model.ts";
 import { makeSingleView, makeViews } from "./views.ts";
 import { contrastiveLoss } from "./losses.ts";
+import { batchIndices } from "../../data/batch_indices.ts";
 
 /** The data a run trains and evaluates on. */
 export type SimclrData = LabeledSplits;
@@ -35,21 +36,7 @@ export interface PretrainResult {
   seconds: number;
 }
 
-/** Indices of the images of step `step` (batch `b` over `n` images, epoch-wise permutations of `seed`). */
-export function batchIndices(seed: number, step: number, b: number, n: number): number[] {
-  const rng = new Rng(seed);
-  const out: number[] = [];
-  let perm: number[] | null = null, permEpoch = -1;
-  for (let j = step * b; j < (step + 1) * b; j++) {
-    const e = Math.floor(j / n);
-    if (e !== permEpoch) {
-      perm = rng.fork(`epoch:${e}`).permutation(n);
-      permEpoch = e;
-    }
-    out.push(perm![j % n]);
-  }
-  return out;
-}
+export { batchIndices };
 
 /** Train the model of `run` on `data` (see the module doc). */
 export async function pretrain(cfg: SimclrConfig, run: RunSpec, data: SimclrData): Promise<PretrainResult> {

@@ -7,6 +7,7 @@
  * @module
  */
 import type { CacheOptions } from "../../cache.ts";
+import { tf } from "../../tf.ts";
 import { loadLabeledSplits } from "../../data/labeled_splits.ts";
 import { cachedTrainedWeights, lossCurve } from "../../train/cached_weights.ts";
 import { runLabel, type RunSpec, type SimclrConfig, stepsOf } from "./config.ts";
@@ -176,6 +177,29 @@ export const simclrMethod: Method<SimclrConfig, SimclrMethodContext, SimclrJob, 
   },
   label: (job) => runLabel(job.run),
   summary: (r) => `linear ${(100 * r.eval.linear.accuracy.mean).toFixed(1)}%`,
+  async encoder(ctx, { run }, opts = {}) {
+    const { cfg, data } = ctx;
+    const encoderOf = (m: SimclrModel) => {
+      m.head.dispose();
+      return m.encoder;
+    };
+    if (opts.untrained) {
+      return { seconds: 0, newEncoder: () => encoderOf(buildModel(cfg, run, data.numClasses)), dispose() {} };
+    }
+    const trained = await trainedModel(ctx, run);
+    const weights: Record<string, tf.Tensor> = {};
+    for (const [k, v] of Object.entries(modelVariables(trained.model))) weights[k] = tf.clone(v);
+    disposeModel(trained.model);
+    return {
+      seconds: trained.seconds,
+      newEncoder() {
+        const m = buildModel(cfg, run, data.numClasses);
+        loadModelWeights(m, weights);
+        return encoderOf(m);
+      },
+      dispose: () => tf.dispose(Object.values(weights)),
+    };
+  },
 };
 
 /**

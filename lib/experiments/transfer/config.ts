@@ -21,7 +21,7 @@
  */
 import type { Profile } from "../../experiment.ts";
 import type { ShapesDistribution } from "../../data/shapes.ts";
-import { CPU_SHAPES, type RunSpec, type SimclrConfig, simclrConfig } from "../simclr/config.ts";
+import { CPU_SHAPES, type RunSpec, type SimclrConfig, simclrConfig } from "../simclr/mod.ts";
 
 /** One model of the zoo: a random-init encoder, or the encoder of a SimCLR-reproduction run (any seed). */
 export type ZooModel =

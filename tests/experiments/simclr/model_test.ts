@@ -3,7 +3,6 @@ import { tf } from "../../../lib/tf.ts";
 import { Rng } from "../../../lib/rng.ts";
 import { baseRun, type EncoderSpec, simclrConfig } from "../../../lib/experiments/simclr/config.ts";
 import {
-  buildEncoder,
   buildModel,
   disposeModel,
   loadModelWeights,
@@ -30,26 +29,6 @@ function images(seed: number, n = 6, size = 16): tf.Tensor4D {
   ]);
 }
 
-Deno.test("cnn3 with batch norm: shapes, running statistics, eval mode, variable names", async () => {
-  await backend();
-  const enc = buildEncoder(BN_SPEC, new Rng(0));
-  assertEquals(enc.outDim, 8);
-  assert(enc.name.startsWith("cnn3bn"));
-  const names = Object.keys(enc.namedVariables()).sort();
-  assertEquals(names.length, 3 + 3 * 4);
-  assert(names.includes("bn2.runningMean") && names.includes("conv3.weight"));
-  const x = images(1);
-  const mean0 = Array.from(enc.namedVariables()["bn1.runningMean"].dataSync());
-  const train = tf.tidy(() => enc.apply(x, { training: true }).h);
-  assertEquals(train.shape, [6, 8]);
-  assertNotEquals(Array.from(enc.namedVariables()["bn1.runningMean"].dataSync()), mean0);
-  const ev1 = tf.tidy(() => enc.apply(x, { training: false }).h);
-  const ev2 = tf.tidy(() => enc.apply(x, { training: false }).h);
-  assertEquals(Array.from(ev1.dataSync()), Array.from(ev2.dataSync()), "eval mode is deterministic");
-  tf.dispose([x, train, ev1, ev2]);
-  enc.dispose();
-});
-
 Deno.test("buildModel: BN encoder and BN head round-trip through modelVariables / loadModelWeights", async () => {
   await backend();
   const cfg = { ...simclrConfig("smoke"), encoder: BN_SPEC };
@@ -66,20 +45,4 @@ Deno.test("buildModel: BN encoder and BN head round-trip through modelVariables 
   x.dispose();
   disposeModel(a);
   disposeModel(b);
-});
-
-Deno.test("buildEncoder: the plain cnn3 spec is unchanged by the optional fields' defaults", async () => {
-  await backend();
-  const x = images(3);
-  const plain = buildEncoder({ kind: "cnn3", widths: [4, 6, 8] }, new Rng(5));
-  const same = buildEncoder(
-    { kind: "cnn3", widths: [4, 6, 8], centerInput: false, batchNorm: false },
-    new Rng(5),
-  );
-  const centred = buildEncoder({ kind: "cnn3", widths: [4, 6, 8], centerInput: true }, new Rng(5));
-  const h = (e: typeof plain) => tf.tidy(() => Array.from(e.apply(x, { training: false }).h.dataSync()));
-  assertEquals(h(same), h(plain));
-  assertNotEquals(h(centred), h(plain));
-  x.dispose();
-  [plain, same, centred].forEach((e) => e.dispose());
 });

@@ -1,15 +1,8 @@
-import { assert, assertEquals, assertLess } from "@std/assert";
+import { assertEquals, assertLess } from "@std/assert";
 import { baseRun } from "../../../lib/experiments/simclr/config.ts";
-import { batchIndices, pretrain } from "../../../lib/experiments/simclr/pretrain.ts";
+import { pretrain } from "../../../lib/experiments/simclr/pretrain.ts";
 import { disposeModel } from "../../../lib/experiments/simclr/model.ts";
 import { tiny } from "./_helpers.ts";
-
-Deno.test("batchIndices: each epoch visits every image once, deterministically", () => {
-  const seen = [0, 1, 2, 3].flatMap((s) => batchIndices(7, s, 5, 20));
-  assertEquals([...seen].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
-  assertEquals(batchIndices(7, 5, 5, 20), batchIndices(7, 5, 5, 20));
-  assert(JSON.stringify(batchIndices(7, 4, 5, 20)) !== JSON.stringify(batchIndices(8, 4, 5, 20)));
-});
 
 Deno.test("pretrain: SimCLR lowers the NT-Xent loss and is deterministic by seed", async () => {
   const { cfg, data } = await tiny({ optimizer: { lr: 1e-2, weightDecay: 0, warmupFraction: 0 } });

@@ -1,0 +1,71 @@
+import { assert, assertEquals, assertNotEquals } from "@std/assert";
+import { tf } from "../../lib/tf.ts";
+import { Rng } from "../../lib/rng.ts";
+import { buildEncoder, type EncoderSpec } from "../../lib/models/encoder_spec.ts";
+
+const backend = () => tf.setBackend("cpu");
+
+const BN_SPEC: EncoderSpec = {
+  kind: "cnn3",
+  widths: [4, 6, 8],
+  init: "he-fan-in",
+  centerInput: true,
+  batchNorm: true,
+};
+
+function images(seed: number, n = 6, size = 16): tf.Tensor4D {
+  const r = new Rng(seed);
+  return tf.tensor4d(Float32Array.from({ length: n * size * size * 3 }, () => r.uniform(0, 1)), [
+    n,
+    size,
+    size,
+    3,
+  ]);
+}
+
+Deno.test("cnn3 with batch norm: shapes, running statistics, eval mode, variable names", async () => {
+  await backend();
+  const enc = buildEncoder(BN_SPEC, new Rng(0));
+  assertEquals(enc.outDim, 8);
+  assert(enc.name.startsWith("cnn3bn"));
+  const names = Object.keys(enc.namedVariables()).sort();
+  assertEquals(names.length, 3 + 3 * 4);
+  assert(names.includes("bn2.runningMean") && names.includes("conv3.weight"));
+  const x = images(1);
+  const mean0 = Array.from(enc.namedVariables()["bn1.runningMean"].dataSync());
+  const train = tf.tidy(() => enc.apply(x, { training: true }).h);
+  assertEquals(train.shape, [6, 8]);
+  assertNotEquals(Array.from(enc.namedVariables()["bn1.runningMean"].dataSync()), mean0);
+  const ev1 = tf.tidy(() => enc.apply(x, { training: false }).h);
+  const ev2 = tf.tidy(() => enc.apply(x, { training: false }).h);
+  assertEquals(Array.from(ev1.dataSync()), Array.from(ev2.dataSync()), "eval mode is deterministic");
+  tf.dispose([x, train, ev1, ev2]);
+  enc.dispose();
+});
+
+Deno.test("buildEncoder: the plain cnn3 spec is unchanged by the optional fields' defaults", async () => {
+  await backend();
+  const x = images(3);
+  const plain = buildEncoder({ kind: "cnn3", widths: [4, 6, 8] }, new Rng(5));
+  const same = buildEncoder(
+    { kind: "cnn3", widths: [4, 6, 8], centerInput: false, batchNorm: false },
+    new Rng(5),
+  );
+  const centred = buildEncoder({ kind: "cnn3", widths: [4, 6, 8], centerInput: true }, new Rng(5));
+  const h = (e: typeof plain) => tf.tidy(() => Array.from(e.apply(x, { training: false }).h.dataSync()));
+  assertEquals(h(same), h(plain));
+  assertNotEquals(h(centred), h(plain));
+  x.dispose();
+  [plain, same, centred].forEach((e) => e.dispose());
+});
+
+Deno.test("buildEncoder: a resnet spec builds the ResNet of that depth and width", async () => {
+  await backend();
+  const enc = buildEncoder({ kind: "resnet", depth: 10, width: 2 }, new Rng(0));
+  assertEquals(enc.name, "resnet10-w2");
+  const x = images(4, 2);
+  const h = tf.tidy(() => enc.apply(x, { training: false }).h);
+  assertEquals(h.shape, [2, enc.outDim]);
+  tf.dispose([x, h]);
+  enc.dispose();
+});
