@@ -268,6 +268,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
     }
     if (opts.output !== null) await writeNotebook(opts.output ?? path, out);
     const seconds = (performance.now() - t0) / 1000;
+    await watch?.stop();
     progress(`[${paper}] done: ${executed} code cells in ${seconds.toFixed(1)} s`);
     return { paper, notebook: out, executed, seconds, outDir };
   } finally {

@@ -135,6 +135,17 @@ export class ProgressView {
     return `[${this.paper}] ${this.#count()} · training ${name} ${runText(r)}${this.#eta(now)}`;
   }
 
+  /** The closing line: how many runs were trained and how many came from the cache, or null when none ran. */
+  summary(): string | null {
+    if (this.#done === 0) return null;
+    const trained = this.#trainedSeconds.length;
+    const secs = this.#trainedSeconds.reduce((a, b) => a + b, 0);
+    return `[${this.paper}] ${this.#done} run(s): ${trained} trained (${
+      formatDuration(secs)
+    } of training), ` +
+      `${this.#cached} from the cache`;
+  }
+
   /** Note that a plain line was printed (resets the heartbeat). */
   printed(now: number): void {
     this.#lastPlain = now;
@@ -152,7 +163,7 @@ function runText(r: Running): string {
 export interface ProgressWatch {
   /** Print a line above the live block (which is redrawn after it). */
   log(line: string): void;
-  /** Read what is left, clear the block and stop. */
+  /** Read what is left, clear the block, print the summary line and stop (later lines print plainly). */
   stop(): Promise<void>;
 }
 
@@ -168,7 +179,7 @@ export function watchProgress(
   const write = opts.write ?? ((s: string) => Deno.stderr.writeSync(new TextEncoder().encode(s)));
   const tty = opts.tty ?? Deno.stderr.isTerminal();
   const now = opts.now ?? Date.now;
-  let offset = 0, partial = "", drawn = 0;
+  let offset = 0, partial = "", drawn = 0, stopped = false;
   const clear = () => {
     if (tty && drawn > 0) write(`\x1b[${drawn}A\x1b[J`);
     drawn = 0;
@@ -231,15 +242,20 @@ export function watchProgress(
   Deno.unrefTimer(timer);
   return {
     log(line: string) {
+      if (stopped) return write(line + "\n");
       clear();
       write(line + "\n");
       if (!tty) view.printed(now());
       draw();
     },
     stop() {
+      if (stopped) return Promise.resolve();
       clearInterval(timer);
       poll();
       clear();
+      stopped = true;
+      const summary = view.summary();
+      if (summary) write(summary + "\n");
       return Promise.resolve();
     },
   };

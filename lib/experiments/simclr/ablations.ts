@@ -10,7 +10,7 @@ import type { TransformName } from "../../augment/pipeline.ts";
 import { bootstrapCI } from "../../stats/bootstrap.ts";
 import { type Estimate, meanCI } from "../../stats/confidence.ts";
 import { baseRun, type LossSpec, type RunSpec } from "./config.ts";
-import { type RunResult, runSimclr, type SimclrContext } from "./run.ts";
+import { type Baseline, type RunResult, runSimclr, type SimclrContext } from "./run.ts";
 import { emitProgress } from "../../progress.ts";
 import { TRANSFORM_TASKS, type TransformTask } from "./transform_prediction.ts";
 
@@ -37,15 +37,13 @@ export function overSeeds(runs: RunResult[], metric: (r: RunResult) => number): 
 
 /**
  * `f` over `items`, in order: all at once when the context has a worker pool (the pool queues the runs and
- * trains as many side by side as it has workers), else one after the other in this thread. Announces the
- * number of runs on the progress channel (`lib/progress.ts`).
+ * trains as many side by side as it has workers), else one after the other in this thread.
  */
 export async function mapRuns<T, R>(
   ctx: SimclrContext,
   items: readonly T[],
   f: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
-  emitProgress({ kind: "plan", runs: items.length, cached: 0 });
   if (ctx.pool) return await Promise.all(items.map(f));
   const out: R[] = [];
   for (let i = 0; i < items.length; i++) out.push(await f(items[i], i));
@@ -58,14 +56,32 @@ export async function runConfig(
   name: string,
   make: (seed: number) => RunSpec,
   seeds: number[] = seedList(ctx),
-  opts: { transforms?: boolean } = {},
+  opts: { transforms?: boolean; baseline?: Baseline } = {},
 ): Promise<ConfigResult> {
+  emitProgress({ kind: "plan", runs: seeds.length, cached: 0 }); // the progress channel counts the runs
   const runs = await mapRuns(ctx, seeds, (s) => runSimclr(ctx, make(s), opts));
   return {
     name,
     runs,
     linear: overSeeds(runs, (r) => r.eval.linear.accuracy.mean),
     knn: overSeeds(runs, (r) => r.eval.knn.mean),
+  };
+}
+
+/** The untrained baselines of every seed, evaluated with the trained runs' protocol. */
+export interface Baselines {
+  /** The base run's encoder as initialised (the training gate's reference). */
+  randomInit: ConfigResult;
+  /** A linear probe (and kNN) on the raw pixels of the views. */
+  pixels: ConfigResult;
+}
+
+/** Evaluate the random-init encoder and the raw pixels for every seed (cached like the runs). */
+export async function baselines(ctx: SimclrContext): Promise<Baselines> {
+  const make = (seed: number) => baseRun(ctx.cfg, seed);
+  return {
+    randomInit: await runConfig(ctx, "random init", make, seedList(ctx), { baseline: "random-init" }),
+    pixels: await runConfig(ctx, "raw pixels", make, seedList(ctx), { baseline: "pixels" }),
   };
 }
 

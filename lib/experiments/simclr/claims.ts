@@ -7,10 +7,15 @@
  * per-seed difference A − B (same seed = same initialisation and batches), whose Student-t 95% CI must lie
  * above 0 for "reproduced" (below 0: "not-reproduced"; otherwise "inconclusive").
  *
+ * Every claim is a headline claim gated on the trained configurations it compares ({@link SimclrArms}): an arm
+ * has learned iff its linear accuracy beats the random-init encoder of the same seed (paired 95% CI above 0);
+ * a claim with an arm that has not learned is inconclusive whatever its comparison says.
+ *
  * @module
  */
 import { loadPaperTable, type PaperTable, paperValue } from "../../papers.ts";
 import { type Claim, makeClaim } from "../../report/results.ts";
+import { armRecord, type ArmRecords } from "../../report/gate.ts";
 import { verdictGreater, verdictRankAgreement } from "../../report/verdict.ts";
 import { type Estimate, meanCI } from "../../stats/confidence.ts";
 import type {
@@ -49,21 +54,83 @@ export function pairedDiff(
 
 const linear = (r: RunResult) => r.eval.linear.accuracy.mean;
 
+/**
+ * The training-gate records of the configurations the claims compare: each arm's per-seed linear accuracy (%)
+ * against the random-init encoder of the same seed. Claims register their arms with {@link SimclrArms.arm};
+ * `records` then goes to `results.json` beside the claims.
+ */
+export class SimclrArms {
+  /** The records by arm name. */
+  readonly records: ArmRecords = {};
+  readonly #random: Map<number, number>;
+
+  /** @param randomInit the random-init baseline's runs (one per seed). */
+  constructor(randomInit: ConfigResult) {
+    this.#random = bySeed(randomInit.runs, linear);
+  }
+
+  /** Record `runs` as the arm `name` (linear probe vs random init, paired by seed) and return the name. */
+  arm(name: string, runs: RunResult[]): string {
+    const paired = runs.filter((r) => this.#random.has(r.run.seed));
+    if (paired.length === 0) throw new Error(`SimclrArms: arm "${name}" shares no seed with random init`);
+    this.records[name] = armRecord(
+      paired.map((r) => 100 * linear(r)),
+      paired.map((r) => 100 * this.#random.get(r.run.seed)!),
+    );
+    return name;
+  }
+}
+
 function greaterClaim(
   id: string,
   claim: string,
   paper: number | string | null,
   diff: Estimate,
   names: { a: string; b: string },
+  gate: { arms: string[]; book: SimclrArms },
 ): Claim {
   return makeClaim(
-    { id, claim, paper, ours: diff },
+    { id, claim, paper, ours: diff, kind: "headline", arms: gate.arms },
     verdictGreater(diff, 0, { a: `${names.a} − ${names.b} (pp)`, b: "zero" }),
+    gate.book.records,
   );
 }
 
+/** The sanity check that the base SimCLR configuration learned at all (the gate itself, shown, never counted). */
+export function learnedClaims(
+  base: ConfigResult,
+  baselines: { randomInit: ConfigResult; pixels: ConfigResult },
+): Claim[] {
+  const vsRandom = pairedDiff(base.runs, baselines.randomInit.runs);
+  const vsPixels = pairedDiff(base.runs, baselines.pixels.runs);
+  return [
+    makeClaim(
+      {
+        id: "simclr-beats-random-init",
+        claim:
+          "Sanity: the base SimCLR configuration's representation beats the untrained encoder (linear probe)",
+        paper: "linear evaluation of SimCLR far above a random-init network",
+        ours: vsRandom,
+        kind: "sanity",
+      },
+      verdictGreater(vsRandom, 0, { a: "SimCLR − random init (pp)", b: "zero" }),
+    ),
+    makeClaim(
+      {
+        id: "simclr-beats-pixels",
+        claim:
+          "Sanity: the base SimCLR configuration's representation beats a linear probe on the raw pixels",
+        paper: null,
+        ours: vsPixels,
+        kind: "sanity",
+      },
+      verdictGreater(vsPixels, 0, { a: "SimCLR − raw pixels (pp)", b: "zero" }),
+    ),
+  ];
+}
+
 /** Claim 1: no single transformation suffices; crop + colour is the best composition. */
-export function gridClaims(grid: GridResult): Claim[] {
+export function gridClaims(grid: GridResult, book: SimclrArms): Claim[] {
   // the cells run with every seed (with a single seed, all cells)
   const most = Math.max(...grid.cells.map((c) => c.result.runs.length));
   const seeded = grid.cells.filter((c) => c.result.runs.length === most);
@@ -74,6 +141,7 @@ export function gridClaims(grid: GridResult): Claim[] {
   const bestDiag = best(diag), bestComp = best(comps);
   const cc = grid.cells.find((c) => c.row === "crop" && c.col === "color")!;
   const others = comps.filter((c) => c !== cc);
+  const cellArm = (c: typeof cc) => book.arm(c.tested.join("+"), c.result.runs);
   const out = [
     greaterClaim(
       "fig5-composition-beats-single",
@@ -84,6 +152,7 @@ export function gridClaims(grid: GridResult): Claim[] {
       "Figure 5: every single transformation is well below the best compositions",
       pairedDiff(bestComp.result.runs, bestDiag.result.runs),
       { a: "best composition", b: "best single" },
+      { arms: [cellArm(bestComp), cellArm(bestDiag)], book },
     ),
   ];
   if (others.length > 0) {
@@ -96,13 +165,14 @@ export function gridClaims(grid: GridResult): Claim[] {
       "Figure 5: crop + colour is the best pair",
       pairedDiff(cc.result.runs, rival.result.runs),
       { a: "crop+colour", b: "best other composition" },
+      { arms: [cellArm(cc), cellArm(rival)], book },
     ));
   }
   return out;
 }
 
 /** Claim 2: SimCLR gains from stronger colour distortion; the supervised model does not. */
-export function strengthClaims(rows: StrengthResult[], table: PaperTable): Claim[] {
+export function strengthClaims(rows: StrengthResult[], table: PaperTable, book: SimclrArms): Claim[] {
   const paperSim = rows.map((r) => paperValue(table, "SimCLR", r.column));
   const seeds = rows[0].simclr.runs.map((r) => r.run.seed);
   const perSeed = seeds.map((s) => rows.map((r) => linear(r.simclr.runs.find((x) => x.run.seed === s)!)));
@@ -121,6 +191,10 @@ export function strengthClaims(rows: StrengthResult[], table: PaperTable): Claim
   const paperGap =
     (paperValue(table, "SimCLR", strongest.column) - paperValue(table, "SimCLR", weakest.column)) -
     (paperValue(table, "Supervised", strongest.column) - paperValue(table, "Supervised", weakest.column));
+  const simArms = rows.map((r) => book.arm(`SimCLR colour ${r.column}`, r.simclr.runs));
+  const supArms = [weakest, strongest].map((r) =>
+    book.arm(`supervised colour ${r.column}`, r.supervised.runs)
+  );
   return [
     makeClaim(
       {
@@ -129,8 +203,11 @@ export function strengthClaims(rows: StrengthResult[], table: PaperTable): Claim
           "SimCLR's linear accuracy ranks the colour strengths 1/8 … 1 (+blur) as Table 1 does (rising with strength)",
         paper: `SimCLR row ${paperSim.join(", ")}`,
         ours: rank.rho,
+        kind: "headline",
+        arms: simArms,
       },
       rank,
+      book.records,
     ),
     greaterClaim(
       "t1-simclr-gains-more-than-supervised",
@@ -139,12 +216,13 @@ export function strengthClaims(rows: StrengthResult[], table: PaperTable): Claim
       Math.round(paperGap * 10) / 10,
       gainGap,
       { a: "SimCLR gain", b: "supervised gain" },
+      { arms: [simArms[0], simArms[rows.indexOf(strongest)], ...supArms], book },
     ),
   ];
 }
 
 /** Claim 3: with ℓ2 an intermediate τ is best; without ℓ2, contrastive accuracy is higher but linear lower. */
-export function temperatureClaims(rows: TemperatureResult[], table: PaperTable): Claim[] {
+export function temperatureClaims(rows: TemperatureResult[], table: PaperTable, book: SimclrArms): Claim[] {
   const l2 = rows.filter((r) => r.l2), no = rows.filter((r) => !r.l2);
   const best = (rs: TemperatureResult[]) =>
     rs.reduce((a, b) => (b.result.linear.mean > a.result.linear.mean ? b : a));
@@ -152,6 +230,7 @@ export function temperatureClaims(rows: TemperatureResult[], table: PaperTable):
   const interior = l2.filter((r) => r.tau !== Math.min(...taus) && r.tau !== Math.max(...taus));
   const ends = l2.filter((r) => !interior.includes(r));
   const out: Claim[] = [];
+  const arm = (r: TemperatureResult) => book.arm(`τ=${r.tau}${r.l2 ? "" : " no ℓ2"}`, r.result.runs);
   const paperRow = (tau: number, yes: boolean, col: string) =>
     table.rows.find((r) => r.l2_norm === (yes ? "yes" : "no") && r.tau === tau)?.[col] as number | undefined;
   if (interior.length > 0) {
@@ -164,6 +243,7 @@ export function temperatureClaims(rows: TemperatureResult[], table: PaperTable):
       }% at 1`,
       pairedDiff(bi.result.runs, be.result.runs),
       { a: `τ=${bi.tau}`, b: `τ=${be.tau}` },
+      { arms: [arm(bi), arm(be)], book },
     ));
   }
   if (no.length > 0) {
@@ -178,6 +258,7 @@ export function temperatureClaims(rows: TemperatureResult[], table: PaperTable):
       ) / 10,
       pairedDiff(bn.result.runs, bl.result.runs, cacc),
       { a: "contrastive acc. without ℓ2", b: "with ℓ2" },
+      { arms: [arm(bn), arm(bl)], book },
     ));
     out.push(greaterClaim(
       "t5-l2-higher-linear-accuracy",
@@ -185,15 +266,17 @@ export function temperatureClaims(rows: TemperatureResult[], table: PaperTable):
       Math.round(((paperRow(0.1, true, "top1") ?? NaN) - (paperRow(10, false, "top1") ?? NaN)) * 10) / 10,
       pairedDiff(bl.result.runs, bn.result.runs),
       { a: "linear acc. with ℓ2", b: "without ℓ2" },
+      { arms: [arm(bl), arm(bn)], book },
     ));
   }
   return out;
 }
 
 /** Claim 4: non-linear > linear > no projection (for h), and h beats z = g(h). */
-export function headClaims(rows: HeadResult[]): Claim[] {
+export function headClaims(rows: HeadResult[], book: SimclrArms): Claim[] {
   const get = (h: HeadResult["head"]) => rows.find((r) => r.head === h)!;
   const mlp = get("mlp"), lin = get("linear"), none = get("none");
+  const arm = (r: HeadResult) => book.arm(`head ${r.head}`, r.result.runs);
   const zAcc = (r: RunResult) => r.eval.linearZ?.accuracy.mean ?? NaN;
   return [
     greaterClaim(
@@ -202,6 +285,7 @@ export function headClaims(rows: HeadResult[]): Claim[] {
       "Figure 8: non-linear about 3 points above linear",
       pairedDiff(mlp.result.runs, lin.result.runs),
       { a: "non-linear", b: "linear" },
+      { arms: [arm(mlp), arm(lin)], book },
     ),
     greaterClaim(
       "fig8-linear-beats-none",
@@ -209,6 +293,7 @@ export function headClaims(rows: HeadResult[]): Claim[] {
       "Figure 8: no projection more than 10 points below non-linear",
       pairedDiff(lin.result.runs, none.result.runs),
       { a: "linear", b: "none" },
+      { arms: [arm(lin), arm(none)], book },
     ),
     greaterClaim(
       "fig8-h-beats-z",
@@ -216,12 +301,22 @@ export function headClaims(rows: HeadResult[]): Claim[] {
       "Figure 8: h above g(h) by more than 10 points",
       meanCI(mlp.result.runs.map((r) => 100 * (linear(r) - zAcc(r)))),
       { a: "h", b: "g(h)" },
+      { arms: [arm(mlp)], book },
     ),
   ];
 }
 
-/** Claim 5: the transformation is predicted from h much better than from g(h), per task. */
-export function transformClaims(rows: TransformInfoResult[], table: PaperTable): Claim[] {
+/**
+ * Claim 5: the transformation is predicted from h much better than from g(h), per task.
+ * @param base the base configuration's runs the tasks were measured on (the claims' arm).
+ */
+export function transformClaims(
+  rows: TransformInfoResult[],
+  table: PaperTable,
+  book: SimclrArms,
+  base: ConfigResult,
+): Claim[] {
+  const arms = [book.arm("SimCLR base", base.runs)];
   return rows.map((r) =>
     greaterClaim(
       `t3-${r.task.replace(/[^a-z]+/g, "-")}`,
@@ -232,13 +327,15 @@ export function transformClaims(rows: TransformInfoResult[], table: PaperTable):
       Math.round((paperValue(table, r.task, "h") - paperValue(table, r.task, "g_h")) * 10) / 10,
       scaled(r.gap),
       { a: "h", b: "g(h)" },
+      { arms, book },
     )
   );
 }
 
 /** Claim 6: NT-Xent beats every other loss of Table 4, and the ranking agrees with the table. */
-export function lossClaims(rows: ConfigResult[], table: PaperTable): Claim[] {
+export function lossClaims(rows: ConfigResult[], table: PaperTable, book: SimclrArms): Claim[] {
   const nt = rows.find((r) => r.name === "NT-Xent")!;
+  const arm = (r: ConfigResult) => book.arm(`loss ${r.name}`, r.runs);
   const claims = rows.filter((r) => r !== nt).map((r) =>
     greaterClaim(
       `t4-ntxent-beats-${r.name.toLowerCase().replace(/[^a-z]+/g, "-").replace(/-$/, "")}`,
@@ -246,6 +343,7 @@ export function lossClaims(rows: ConfigResult[], table: PaperTable): Claim[] {
       Math.round((paperValue(table, "NT-Xent", "top1") - paperValue(table, r.name, "top1")) * 10) / 10,
       pairedDiff(nt.runs, r.runs),
       { a: "NT-Xent", b: r.name },
+      { arms: [arm(nt), arm(r)], book },
     )
   );
   const seeds = nt.runs.map((r) => r.run.seed);
@@ -253,17 +351,23 @@ export function lossClaims(rows: ConfigResult[], table: PaperTable): Claim[] {
     seeds.map((s) => rows.map((r) => linear(r.runs.find((x) => x.run.seed === s)!))),
     rows.map((r) => paperValue(table, r.name, "top1")),
   );
-  claims.push(makeClaim({
-    id: "t4-loss-rank",
-    claim: "Our ranking of the five losses agrees with Table 4",
-    paper: rows.map((r) => `${r.name} ${paperValue(table, r.name, "top1")}`).join(", "),
-    ours: rank.rho,
-  }, rank));
+  claims.push(makeClaim(
+    {
+      id: "t4-loss-rank",
+      claim: "Our ranking of the five losses agrees with Table 4",
+      paper: rows.map((r) => `${r.name} ${paperValue(table, r.name, "top1")}`).join(", "),
+      ours: rank.rho,
+      kind: "headline",
+      arms: rows.map(arm),
+    },
+    rank,
+    book.records,
+  ));
   return claims;
 }
 
 /** Claim 7: larger batches help more when training is short. */
-export function batchClaims(rows: BatchEpochResult[], table: PaperTable): Claim[] {
+export function batchClaims(rows: BatchEpochResult[], table: PaperTable, book: SimclrArms): Claim[] {
   const bs = [...new Set(rows.map((r) => r.batchSize))].sort((a, b) => a - b);
   const eps = [...new Set(rows.map((r) => r.epochs))].sort((a, b) => a - b);
   const cell = (b: number, e: number) => rows.find((r) => r.batchSize === b && r.epochs === e)!.result.runs;
@@ -281,6 +385,8 @@ export function batchClaims(rows: BatchEpochResult[], table: PaperTable): Claim[
   const p = (b: number, e: number) =>
     table.rows.find((r) => Number(r.batch_size) === b && r.epochs === e)![col] as number;
   const paperGap = (p(8192, 100) - p(256, 100)) - (p(8192, 800) - p(256, 800));
+  const arm = (b: number, e: number) => book.arm(`batch ${b} · ${e} ep`, cell(b, e));
+  const short = [arm(bMax, eShort), arm(bMin, eShort)];
   return [
     greaterClaim(
       "fig9-batch-helps-more-when-short",
@@ -288,6 +394,7 @@ export function batchClaims(rows: BatchEpochResult[], table: PaperTable): Claim[
       Math.round(paperGap * 10) / 10,
       gap,
       { a: `gain at ${eShort} ep`, b: `gain at ${eLong} ep` },
+      { arms: [...short, arm(bMax, eLong), arm(bMin, eLong)], book },
     ),
     greaterClaim(
       "fig9-larger-batch-helps-short",
@@ -295,6 +402,7 @@ export function batchClaims(rows: BatchEpochResult[], table: PaperTable): Claim[
       Math.round((p(8192, 100) - p(256, 100)) * 10) / 10,
       pairedDiff(cell(bMax, eShort), cell(bMin, eShort)),
       { a: `B=${bMax}`, b: `B=${bMin}` },
+      { arms: short, book },
     ),
   ];
 }

@@ -54,6 +54,26 @@ async function probe(cfg: SimclrConfig, data: SimclrData, encoder: Parameters<ty
 export { majorityKnnOptions };
 
 /**
+ * Linear probe and kNN on h of any encoder (a baseline such as the raw pixels): the protocol of
+ * {@link evaluateRun} without the run-specific parts (no g(h), no contrastive diagnostics, no classifier).
+ */
+export async function evaluateEncoder(
+  cfg: SimclrConfig,
+  data: SimclrData,
+  encoder: Parameters<typeof extractFeatures>[0],
+): Promise<EvalResult> {
+  const { lp, train, test } = await probe(cfg, data, encoder);
+  const knn = (await knnClassify(train, test, majorityKnnOptions(cfg.eval.knnK, data.numClasses))).accuracy;
+  return {
+    linear: { accuracy: lp.accuracy, bestL2: lp.bestL2, predictions: Array.from(lp.predictions) },
+    linearZ: null,
+    knn,
+    contrastive: null,
+    classifier: null,
+  };
+}
+
+/**
  * NT-Xent diagnostics of a SimCLR model on `cfg.eval.statsBatches` held-out test batches of the run's batch size
  * (asynchronous: reads with `await t.data()`).
  */

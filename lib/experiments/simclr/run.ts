@@ -13,7 +13,8 @@ import { cachedTrainedWeights, lossCurve } from "../../train/cached_weights.ts";
 import { runLabel, type RunSpec, type SimclrConfig, stepsOf } from "./config.ts";
 import { buildModel, disposeModel, loadModelWeights, modelVariables, type SimclrModel } from "./model.ts";
 import { pretrain, type SimclrData } from "./pretrain.ts";
-import { type EvalResult, evaluateRun } from "./evaluate.ts";
+import { type EvalResult, evaluateEncoder, evaluateRun } from "./evaluate.ts";
+import { pixelEncoder } from "../../models/pixels.ts";
 import { type TransformPrediction, transformPrediction } from "./transform_prediction.ts";
 import type { BackendName } from "../../backend/mod.ts";
 import type { Method } from "../../runs/method.ts";
@@ -34,7 +35,15 @@ export interface SimclrMethodContext {
 export interface SimclrJob {
   run: RunSpec;
   transforms: boolean;
+  /**
+   * Evaluate a baseline instead of training: the run's encoder as initialised (`random-init`, the arm every
+   * trained arm must beat) or the raw pixels of the views (`pixels`), with the same protocol.
+   */
+  baseline?: Baseline;
 }
+
+/** The untrained baselines evaluated beside the trained runs. */
+export type Baseline = "random-init" | "pixels";
 
 /** Workers that train and evaluate SimCLR runs (the run engine's generic worker). */
 export type SimclrPool = MethodPool<SimclrConfig, SimclrJob, RunResult>;
@@ -132,6 +141,37 @@ function meanOf(x: number[]): number {
   return x.length ? x.reduce((a, b) => a + b, 0) / x.length : NaN;
 }
 
+/** Evaluate a baseline of `run`'s seed (see {@link SimclrJob.baseline}): nothing is trained. */
+async function evaluateBaseline(
+  ctx: SimclrMethodContext,
+  run: RunSpec,
+  baseline: Baseline,
+): Promise<RunResult> {
+  const { cfg, data } = ctx;
+  let evalResult: EvalResult;
+  if (baseline === "pixels") {
+    evalResult = await evaluateEncoder(cfg, data, pixelEncoder(cfg.imageSize, data.train.channels));
+  } else {
+    const model = buildModel(cfg, run, data.numClasses);
+    try {
+      evalResult = await evaluateRun(cfg, run, model, data);
+    } finally {
+      disposeModel(model);
+    }
+  }
+  return {
+    run,
+    label: `${baseline} · seed ${run.seed}`,
+    steps: 0,
+    status: "done",
+    trainSeconds: 0,
+    firstLoss: NaN,
+    finalLoss: NaN,
+    lossCurve: [],
+    eval: evalResult,
+  };
+}
+
 /** The SimCLR reproduction's method: what the run engine computes for a {@link SimclrJob}. */
 export const simclrMethod: Method<SimclrConfig, SimclrMethodContext, SimclrJob, RunResult> = {
   name: "simclr",
@@ -144,9 +184,11 @@ export const simclrMethod: Method<SimclrConfig, SimclrMethodContext, SimclrJob, 
     what: "simclr-eval",
     eval: cfg.eval,
     transforms: job.transforms,
+    ...(job.baseline ? { baseline: job.baseline } : {}),
   }),
-  async compute(ctx, { run, transforms: withTransforms }) {
+  async compute(ctx, { run, transforms: withTransforms, baseline }) {
     const { cfg, data } = ctx;
+    if (baseline) return await evaluateBaseline(ctx, run, baseline);
     const { model, losses, status, seconds } = await trainedModel(ctx, run);
     try {
       const k = Math.max(1, Math.round(losses.length / 10));
@@ -175,7 +217,7 @@ export const simclrMethod: Method<SimclrConfig, SimclrMethodContext, SimclrJob, 
       disposeModel(model);
     }
   },
-  label: (job) => runLabel(job.run),
+  label: (job) => (job.baseline ? `${job.baseline} · seed ${job.run.seed}` : runLabel(job.run)),
   summary: (r) => `linear ${(100 * r.eval.linear.accuracy.mean).toFixed(1)}%`,
   async encoder(ctx, { run }, opts = {}) {
     const { cfg, data } = ctx;
@@ -209,7 +251,11 @@ export const simclrMethod: Method<SimclrConfig, SimclrMethodContext, SimclrJob, 
 export function runSimclr(
   ctx: SimclrContext,
   run: RunSpec,
-  opts: { transforms?: boolean } = {},
+  opts: { transforms?: boolean; baseline?: Baseline } = {},
 ): Promise<RunResult> {
-  return runJob(simclrMethod, ctx, { run, transforms: opts.transforms ?? false });
+  return runJob(simclrMethod, ctx, {
+    run,
+    transforms: opts.transforms ?? false,
+    ...(opts.baseline ? { baseline: opts.baseline } : {}),
+  });
 }

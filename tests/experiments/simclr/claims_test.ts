@@ -9,9 +9,11 @@ import {
   batchClaims,
   gridClaims,
   headClaims,
+  learnedClaims,
   loadSimclrPapers,
   lossClaims,
   pairedDiff,
+  SimclrArms,
   strengthClaims,
 } from "../../../lib/experiments/simclr/claims.ts";
 import { gridSpec } from "../../../lib/experiments/simclr/figures.ts";
@@ -49,6 +51,9 @@ const config = (
   return { name, runs, linear: meanCI(accs), knn: meanCI(accs) } as ConfigResult;
 };
 
+/** A gate book whose random-init arm every fake configuration above 0.2 beats. */
+const book = () => new SimclrArms(config("random init", [0.1, 0.12, 0.11]));
+
 Deno.test("pairedDiff: per-seed differences in percentage points", () => {
   const d = pairedDiff(config("a", [0.5, 0.6, 0.7]).runs, config("b", [0.4, 0.5, 0.6]).runs);
   assertAlmostEquals(d.mean, 10, 1e-9);
@@ -71,7 +76,7 @@ Deno.test("gridClaims: a clear winner composition over single transforms gives '
       });
     }
   }
-  const claims = gridClaims({ transforms: [...ts], cells });
+  const claims = gridClaims({ transforms: [...ts], cells }, book());
   assertEquals(claims.map((c) => c.verdict), ["reproduced", "reproduced"]);
   assert(claims[0].claim.includes("crop + color"));
 });
@@ -86,17 +91,18 @@ Deno.test("strength, head, loss and batch claims: verdicts follow the numbers; r
     simclr: config(column, [0.4 + 0.05 * k, 0.41 + 0.05 * k, 0.39 + 0.05 * k]),
     supervised: { ...config(column, [0.9, 0.9, 0.9], () => ({ cls: 0.9 })), classifier: est(0.9) },
   }));
-  const c2 = strengthClaims(strength, papers.color_distortion_strength);
+  const arms = book();
+  const c2 = strengthClaims(strength, papers.color_distortion_strength, arms);
   assertEquals(c2.map((c) => c.verdict), ["reproduced", "reproduced"]);
   const heads: HeadResult[] = [
     { head: "mlp", result: config("mlp", [0.6, 0.62, 0.61], () => ({ z: 0.4 })), linearZ: est(0.4) },
     { head: "linear", result: config("linear", [0.5, 0.52, 0.51], () => ({ z: 0.45 })), linearZ: est(0.45) },
     { head: "none", result: config("none", [0.55, 0.57, 0.56]), linearZ: est(0.56) },
   ];
-  assertEquals(headClaims(heads).map((c) => c.verdict), ["reproduced", "not-reproduced", "reproduced"]);
+  assertEquals(headClaims(heads, arms).map((c) => c.verdict), ["reproduced", "not-reproduced", "reproduced"]);
   const names = ["Margin", "NT-Logi.", "Margin (sh)", "NT-Logi. (sh)", "NT-Xent"];
   const losses = names.map((n, k) => config(n, [0.3 + 0.1 * k, 0.31 + 0.1 * k, 0.29 + 0.1 * k]));
-  const c6 = lossClaims(losses, papers.loss_functions);
+  const c6 = lossClaims(losses, papers.loss_functions, arms);
   assertEquals(c6.map((c) => c.verdict), [
     "reproduced",
     "reproduced",
@@ -111,11 +117,12 @@ Deno.test("strength, head, loss and batch claims: verdicts follow the numbers; r
       result: config("", b === 256 && e === 1 ? [0.6, 0.61, 0.62] : [0.5, 0.51, 0.52]),
     }))
   );
-  assertEquals(batchClaims(batch, papers.batch_size_epochs).map((c) => c.verdict), [
+  assertEquals(batchClaims(batch, papers.batch_size_epochs, arms).map((c) => c.verdict), [
     "reproduced",
     "reproduced",
   ]);
-  const all = [...c2, ...headClaims(heads), ...c6];
+  const all = [...c2, ...headClaims(heads, arms), ...c6];
+  assert(all.every((c) => c.kind === "headline" && (c.arms ?? []).length > 0));
   const results = {
     paper: "simclr",
     profile: "cpu",
@@ -129,6 +136,7 @@ Deno.test("strength, head, loss and batch claims: verdicts follow the numbers; r
     wallSeconds: 1,
     claims: all,
     metrics: {},
+    arms: arms.records,
   };
   assertEquals(validateResults(results), []);
 });
@@ -154,4 +162,26 @@ Deno.test("the Figure 5 heatmap spec renders to SVG", async () => {
     }),
   );
   assert(svg.includes("50.0"));
+});
+
+Deno.test("SimCLR claims are gated: an arm no better than random init makes its claims inconclusive", () => {
+  const gate = new SimclrArms(config("random init", [0.5, 0.52, 0.51]));
+  const heads: HeadResult[] = [
+    { head: "mlp", result: config("mlp", [0.7, 0.72, 0.71], () => ({ z: 0.4 })), linearZ: est(0.4) },
+    // the linear head is at random-init level: not learned
+    { head: "linear", result: config("linear", [0.5, 0.53, 0.5], () => ({ z: 0.45 })), linearZ: est(0.45) },
+    { head: "none", result: config("none", [0.45, 0.47, 0.46]), linearZ: est(0.46) },
+  ];
+  const claims = headClaims(heads, gate);
+  // non-linear vs linear would be "reproduced" and linear vs none "reproduced": both name the untrained arm
+  assertEquals(claims.map((c) => c.verdict), ["inconclusive", "inconclusive", "reproduced"]);
+  assert(claims[0].reason!.includes('arm "head linear" has not learned'), claims[0].reason!);
+  assertEquals(gate.records["head mlp"].learned, true);
+  assertEquals(gate.records["head none"].learned, false);
+  // the sanity checks against the baselines are shown, never headline
+  const sanity = learnedClaims(config("base", [0.7, 0.72, 0.71]), {
+    randomInit: config("random init", [0.5, 0.52, 0.51]),
+    pixels: config("raw pixels", [0.6, 0.61, 0.6]),
+  });
+  assertEquals(sanity.map((c) => [c.kind, c.verdict]), [["sanity", "reproduced"], ["sanity", "reproduced"]]);
 });
