@@ -38,7 +38,7 @@ export type MethodPool<Cfg, Job, Result> = WorkerPool<EngineWorkerInit<Cfg>, Job
 
 /** The engine's view of a notebook's context: the method's context, a log and an optional pool. */
 export type EngineContext<Cfg, Ctx extends MethodContext<Cfg>, Job, Result> = Ctx & {
-  /** One line per computed job (default: stderr); null for silence. */
+  /** One line per computed job (default: stderr, or nothing under a progress channel); null for silence. */
   log?: ((line: string) => void) | null;
   /** Workers that compute jobs side by side; without one, jobs run one after the other in this thread. */
   pool?: MethodPool<Cfg, Job, Result> | null;
@@ -79,7 +79,13 @@ export async function computeJob<Cfg, Ctx extends MethodContext<Cfg>, Job, Resul
   const t0 = performance.now();
   emitProgress({ kind: "start", run });
   const result = await withRunLabel(run, () => method.compute(ctx, job));
-  emitProgress({ kind: "done", run, seconds: (performance.now() - t0) / 1000, cached: false });
+  emitProgress({
+    kind: "done",
+    run,
+    seconds: (performance.now() - t0) / 1000,
+    cached: false,
+    summary: method.summary(result),
+  });
   return result;
 }
 
@@ -93,6 +99,20 @@ export function cachedJob<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
     name: `${method.name}-eval`,
     ...ctx.cache,
   });
+}
+
+/**
+ * Where run lines go by default: stderr, except under `deno task reproduce` (a progress channel is set), whose
+ * live view shows them, so the executed notebooks do not fill with run logs.
+ */
+function defaultLog(): ((line: string) => void) | null {
+  let channel = false;
+  try {
+    channel = Boolean(Deno.env.get("SSL_PROGRESS_FILE"));
+  } catch {
+    // no env permission: log
+  }
+  return channel ? null : (l: string) => console.error(l);
 }
 
 /** The result of one job: from the cache, or computed (on the context's pool when it has one) and stored. */
@@ -118,7 +138,7 @@ export async function runJob<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
   if (!computed) {
     emitProgress({ kind: "done", run: `${method.name}: ${label}`, seconds: 0, cached: true });
   }
-  const log = ctx.log === undefined ? (l: string) => console.error(l) : ctx.log;
+  const log = ctx.log === undefined ? defaultLog() : ctx.log;
   if (log && computed) {
     log(
       `${method.name}: ${label}: ${method.summary(result)} (${
