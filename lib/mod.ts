@@ -3,7 +3,21 @@
  *
  * @module
  */
+/** The tfjs namespace the whole suite uses (see `lib/tf.ts`): ops, `tf.tidy`, tensors and variables. */
 export { tf } from "./tf.ts";
+// The tfjs tensor types that the suite's signatures name (as `tf.Tensor4D` etc.), re-exported as types so
+// that they are part of the documented API rather than references to symbols outside it.
+export type {
+  Rank,
+  Scalar,
+  Tensor,
+  Tensor1D,
+  Tensor2D,
+  Tensor3D,
+  Tensor4D,
+  Tensor5D,
+  Variable,
+} from "./tf.ts";
 export { Rng } from "./rng.ts";
 export * from "./backend/mod.ts";
 export * from "./data/mod.ts";
@@ -28,6 +42,7 @@ export * from "./train/loop.ts";
 export * from "./train/progress.ts";
 export * from "./train/ema.ts";
 export * from "./augment/mod.ts";
+export type { PairSimilarityOptions } from "./losses/pair_similarity.ts";
 export * from "./losses/margin_triplet.ts";
 export * from "./losses/memory_bank.ts";
 export * from "./losses/nt_logistic.ts";

@@ -23,5 +23,6 @@ export type {
   Tensor2D,
   Tensor3D,
   Tensor4D,
+  Tensor5D,
   Variable,
 } from "@tensorflow/tfjs";

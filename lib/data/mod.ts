@@ -37,9 +37,16 @@ import { validateSplit } from "./types.ts";
 export type { Dataset, DatasetName, Split } from "./types.ts";
 export { classCounts, subsetSplit, validateSplit } from "./types.ts";
 export { type BatchOptions, toBatch } from "./batch.ts";
-export { gridPng, imageGrid } from "./grid.ts";
-export { renderShapes, SHAPES_LABEL_SETS } from "./shapes.ts";
-export { download, REMOTES } from "./download.ts";
+export { type GridOptions, gridPng, imageGrid, type RgbImage } from "./grid.ts";
+export {
+  renderShapes,
+  type ShapeObject,
+  SHAPES_LABEL_SETS,
+  type ShapesDistribution,
+  type ShapesOptions,
+  type ShapesRender,
+} from "./shapes.ts";
+export { type Checksum, download, type DownloadOptions, type Remote, REMOTES } from "./download.ts";
 
 /** Every name `loadDataset` accepts. */
 export const DATASET_NAMES: readonly DatasetName[] = [

@@ -19,7 +19,7 @@ import type { Optimizer } from "./types.ts";
 export type VariableFilter = (v: tf.Variable, index: number) => boolean;
 
 /** True for weights (rank ≥ 2), false for biases and normalisation scales/shifts (rank ≤ 1). */
-export const excludeBiasAndNorm: VariableFilter = (v) => v.rank >= 2;
+export const excludeBiasAndNorm: VariableFilter = (v): boolean => v.rank >= 2;
 
 /** Every variable. */
 const all: VariableFilter = () => true;
