@@ -23,7 +23,9 @@ import { cacheDir } from "./paths.ts";
 
 /** How a value is stored in (and restored from) an entry directory. */
 export interface Codec<T> {
+  /** Write `value`'s payload files into `dir` (an empty temporary entry directory, renamed into place). */
   save(dir: string, value: T): Promise<void>;
+  /** Rebuild the value from the payload files in `dir` (already checked against their checksums). */
   load(dir: string): Promise<T>;
 }
 

@@ -36,10 +36,15 @@ export const DEFAULT_SEED_COUNT: Record<Profile, number> = { smoke: 2, cpu: 5, g
 
 /** The parameters of one notebook run. */
 export interface ExperimentParams {
+  /** Run size, from `SSL_PROFILE` (default "cpu"). */
   profile: Profile;
+  /** Requested tensorflow.js backend, from `SSL_BACKEND` (default "auto"). */
   backend: BackendRequest;
+  /** Seeds to run: 0..N-1 with N from `SSL_SEEDS` or the profile's {@link DEFAULT_SEED_COUNT}. */
   seeds: number[];
+  /** Ignore cached artifacts created before this run (`SSL_FRESH=1`). */
   fresh: boolean;
+  /** Paper name (lower-case, `[a-z0-9_-]`): the argument, else `SSL_PAPER`, else "scratch". */
   paper: string;
   /** Directory for this paper's figures and results.json. */
   outDir: string;
@@ -113,6 +118,10 @@ export async function gitState(cwd = REPO_ROOT): Promise<{ commit: string; dirty
 /** A started experiment: parameters, backend and provenance, and the way to publish results. */
 export class Experiment {
   readonly #t0 = performance.now();
+  /**
+   * Usually made by `startExperiment`, which reads the parameters, starts the backend and records provenance.
+   * The wall clock of {@link wallSeconds} starts here.
+   */
   constructor(
     readonly params: ExperimentParams,
     readonly backend: BackendInfo,

@@ -16,7 +16,9 @@ export type PaperRow = Record<string, string | number>;
 export interface PaperTable {
   /** `paper/file.csv`, for provenance. */
   source: string;
+  /** Header names, trimmed, in file order (the first names the row key, e.g. "method"). */
   columns: string[];
+  /** Data rows in file order, keyed by column name. */
   rows: PaperRow[];
 }
 

@@ -27,7 +27,9 @@ export function cacheDir(sub: string): string {
 
 /** Where a profile's outputs go: figures/results and the executed notebooks (`null`: over the inputs). */
 export interface OutputRoots {
+  /** Root of the per-paper figure directories (`<root>/<paper>/` holds the figures and results.json). */
   figures: string;
+  /** Directory for executed notebooks, or null when they overwrite `notebooks/` in place (cpu profile). */
   notebooks: string | null;
 }
 

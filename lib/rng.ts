@@ -37,7 +37,10 @@ export class Rng {
   /** The seed this stream was created from. */
   readonly seed: number;
 
-  /** @param seed any integer; equal seeds give equal streams. */
+  /**
+   * A xoshiro128** state seeded through SplitMix32 from `seed` (floored, taken mod 2³²).
+   * @param seed any finite number; equal seeds give equal streams.
+   */
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
     this.seed = Math.floor(seed) >>> 0;

@@ -11,6 +11,7 @@ import { type DatasetName, type Split, subsetSplit } from "./types.ts";
 
 /** What an experiment's data is. */
 export interface DataSpec {
+  /** Which dataset to load (see `loadDataset`). */
   name: DatasetName;
   /** Training images (shapes: generated; other datasets: the first n). */
   nTrain: number;
@@ -26,10 +27,13 @@ export interface DataSpec {
 
 /** Loaded splits with the chosen label set. */
 export interface LabeledSplits {
+  /** Training split (at most `spec.nTrain` images), with all of the dataset's label sets. */
   train: Split;
+  /** Test split (at most `spec.nTest` images), with all of the dataset's label sets. */
   test: Split;
   /** Label set used for evaluation. */
   label: string;
+  /** Number of classes of the `label` set. */
   numClasses: number;
   /** Where the images came from (for provenance). */
   provenance: string;

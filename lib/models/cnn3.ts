@@ -39,7 +39,10 @@ export class Cnn3 extends Layer implements Encoder {
   readonly convs: Conv2d[];
   readonly #inputNorm: Cnn3Options["inputNorm"];
 
-  /** @param rng initialisation stream. */
+  /**
+   * Build the three conv layers with fresh weights (defaults in {@link Cnn3Options}).
+   * @param rng initialisation stream.
+   */
   constructor(rng: Rng, opts: Cnn3Options = {}) {
     super();
     const widths = opts.widths ?? [32, 64, 128];

@@ -17,9 +17,11 @@ export class LinearHead extends Layer implements Head {
   readonly fc: Dense;
 
   /**
+   * A freshly initialised `inDim → outDim` layer with bias.
    * @param rng initialisation stream.
    * @param inDim representation dimension.
    * @param outDim outputs (e.g. classes).
+   * @param init weight initialisation of the {@link Dense} layer (default "torch-default").
    */
   constructor(rng: Rng, readonly inDim: number, readonly outDim: number, init: DenseInit = "torch-default") {
     super();
@@ -72,6 +74,8 @@ export class MlpHead extends Layer implements Head {
   readonly norms: (BatchNorm | null)[];
 
   /**
+   * Freshly initialised layers `inDim → ...hidden → outDim` (defaults: one hidden layer of width `inDim`,
+   * `outDim` 128).
    * @param rng initialisation stream.
    * @param inDim representation dimension.
    */
@@ -130,7 +134,10 @@ export function mlpHead(rng: Rng, inDim: number, opts: MlpHeadOptions = {}): Mlp
 export class IdentityHead implements Head {
   /** Identifier. */
   readonly name = "identity";
-  /** @param outDim the representation dimension it passes through. */
+  /**
+   * An identity head for representations of width `outDim`.
+   * @param outDim the representation dimension it passes through.
+   */
   constructor(readonly outDim: number) {}
   /** Returns `h` (the same tensor). */
   apply(h: tf.Tensor2D, _opts?: ForwardOptions): tf.Tensor2D {

@@ -115,6 +115,8 @@ export class Conv2d extends Layer {
   readonly padding: number;
 
   /**
+   * A freshly initialised convolution (defaults in {@link Conv2dOptions}: 3×3, stride 1, "same" padding for
+   * odd kernels, no bias, "he-fan-out" init).
    * @param rng initialisation stream.
    * @param inChannels input channels.
    * @param outChannels output channels.
@@ -193,7 +195,10 @@ export class BatchNorm extends Layer {
   /** Variance epsilon. */
   readonly eps: number;
 
-  /** @param channels number of channels C. */
+  /**
+   * γ = `gammaInit` (default 1), β = 0, running mean 0, running variance 1; momentum 0.1, eps 1e-5 default.
+   * @param channels number of channels C.
+   */
   constructor(readonly channels: number, opts: BatchNormOptions = {}) {
     super();
     if (!(channels >= 1)) throw new Error(`BatchNorm: channels must be >= 1, got ${channels}`);
@@ -239,6 +244,10 @@ export class BatchNorm extends Layer {
     return y;
   }
 
+  /**
+   * Blend a batch's mean and biased variance (over `n` values per channel; the variance made unbiased) into
+   * the running averages with weight `momentum`.
+   */
   private updateRunning(mean: tf.Tensor1D, variance: tf.Tensor1D, n: number): void {
     const m = this.momentum;
     const newMean = tf.tidy(() => tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
@@ -278,6 +287,7 @@ export class Dense extends Layer {
   readonly bias: tf.Variable | null;
 
   /**
+   * A freshly initialised layer (default init "torch-default", with bias; see {@link DenseOptions}).
    * @param rng initialisation stream.
    * @param inDim input features.
    * @param outDim output features.
@@ -331,6 +341,7 @@ export class LayerNorm extends Layer {
   readonly beta: tf.Variable;
 
   /**
+   * γ = 1 and β = 0.
    * @param dim normalised (last) dimension.
    * @param eps variance epsilon (default 1e-6 as ViTs; PyTorch's default is 1e-5).
    */
@@ -372,6 +383,7 @@ export class Mlp extends Layer {
   readonly fc2: Dense;
 
   /**
+   * Two freshly initialised {@link Dense} layers.
    * @param rng initialisation stream.
    * @param dim input features.
    * @param hidden hidden features.

@@ -59,7 +59,10 @@ export class MaeDecoder extends Layer {
   /** Number of positions (grid²). */
   readonly numPatches: number;
 
-  /** @param rng initialisation stream. */
+  /**
+   * Build the decoder for `opts` with fresh weights (the position embedding is fixed, not drawn from `rng`).
+   * @param rng initialisation stream.
+   */
   constructor(rng: Rng, readonly opts: MaeDecoderOptions) {
     super();
     const { inDim, dim, depth, heads, grid, outDim } = opts;

@@ -28,6 +28,7 @@ export class BasicBlock extends Layer {
   readonly shortcut: { conv: Conv2d; bn: BatchNorm } | null;
 
   /**
+   * A freshly initialised block; it gets a 1×1 projection shortcut when `stride` ≠ 1 or the channels change.
    * @param rng initialisation stream.
    * @param inChannels input channels.
    * @param outChannels output channels.
@@ -103,7 +104,10 @@ export class ResNet extends Layer implements Encoder {
   readonly stageChannels: number[];
   readonly #inputNorm: ResNetOptions["inputNorm"];
 
-  /** @param rng initialisation stream. */
+  /**
+   * Build the stem and stages with fresh weights (defaults in {@link ResNetOptions}: depth 18, width 64).
+   * @param rng initialisation stream.
+   */
   constructor(rng: Rng, opts: ResNetOptions = {}) {
     super();
     const blocks = opts.blocks ?? DEPTHS[opts.depth ?? 18];

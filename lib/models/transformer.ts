@@ -26,6 +26,7 @@ export class MultiHeadAttention extends Layer {
   readonly headDim: number;
 
   /**
+   * Freshly initialised qkv and output projections.
    * @param rng initialisation stream.
    * @param dim token dimension D.
    * @param heads number of heads (must divide D).
@@ -91,6 +92,7 @@ export class TransformerBlock extends Layer {
   readonly mlp: Mlp;
 
   /**
+   * A freshly initialised block (defaults in {@link TransformerBlockOptions}: MLP ratio 4, LN eps 1e-6).
    * @param rng initialisation stream.
    * @param dim token dimension.
    * @param heads attention heads.

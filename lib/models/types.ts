@@ -29,6 +29,7 @@ export interface Module {
  * returned from `tf.tidy` (models may add fields, e.g. the ViT's final `tokens`).
  */
 export interface EncoderOutput {
+  /** Model-specific extra outputs (tensors or lists of tensors). */
   [key: string]: tf.Tensor | tf.Tensor[];
   /** The representation h (after global pooling / the CLS token), shape [B, outDim]. */
   h: tf.Tensor2D;

@@ -110,7 +110,11 @@ export class VisionTransformer extends Layer implements Encoder {
   readonly pool: "cls" | "mean";
   readonly #inputNorm: VitOptions["inputNorm"];
 
-  /** @param rng initialisation stream. */
+  /**
+   * Build the patch embedding, tokens and blocks with fresh weights (defaults in {@link VitOptions}: 32×32
+   * images, 4×4 patches, dim 192, depth 6, 3 heads).
+   * @param rng initialisation stream.
+   */
   constructor(rng: Rng, opts: VitOptions = {}) {
     super();
     const size = opts.imageSize ?? 32, p = opts.patchSize ?? 4, dim = opts.dim ?? 192;

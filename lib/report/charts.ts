@@ -9,10 +9,15 @@ import type { Estimate } from "../stats/confidence.ts";
 
 /** One bar or point: x category, colour series, estimate (already in display units). */
 export interface Point {
+  /** Category on the x axis. */
   x: string;
+  /** Series (colour) the point belongs to. */
   series: string;
+  /** Mean, in display units (e.g. percent). */
   mean: number;
+  /** Lower end of the 95% CI (equal to `mean` when there is no CI). */
   lo: number;
+  /** Upper end of the 95% CI (equal to `mean` when there is no CI). */
   hi: number;
 }
 
@@ -64,8 +69,11 @@ export function categoryAxis(labels: string[], step: number): Record<string, unk
 
 /** Title and axis titles of a {@link barsSpec} or {@link linesSpec} chart. */
 export interface ChartOptions {
+  /** Chart title. */
   title: string;
+  /** Title of the x (category) axis. */
   x: string;
+  /** Title of the y axis (the mean and its CI). */
   y: string;
   /** Order of the x categories (default: as they come). */
   xOrder?: string[];

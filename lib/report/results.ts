@@ -27,6 +27,7 @@ export interface Claim {
   paper: number | string | null;
   /** Our measurement. */
   ours: Estimate;
+  /** The outcome, from the rule (or `inconclusive` when an arm it depends on has not learned). */
   verdict: Verdict;
   /** The rule that turned `ours` into `verdict`. */
   rule: string;
@@ -40,11 +41,17 @@ export interface Claim {
 
 /** Where and how the numbers were produced. */
 export interface Provenance {
+  /** Paper name (see `ExperimentParams.paper`). */
   paper: string;
+  /** Run profile: "smoke", "cpu" or "gpu". */
   profile: string;
+  /** tensorflow.js backend that computed the numbers (e.g. "wasm"). */
   backend: string;
+  /** Human-readable device of that backend (e.g. "wasm SIMD, 1 thread"). */
   device: string;
+  /** Library and runtime versions (tfjs, deno, backend packages). */
   versions: Record<string, string>;
+  /** Seeds the notebook used. */
   seeds: number[];
   /** `git rev-parse HEAD`, or "unknown" outside a git checkout. */
   commit: string;
@@ -56,8 +63,11 @@ export interface Provenance {
 
 /** The content of results.json. */
 export interface Results extends Provenance {
+  /** Seconds from `startExperiment` to writing the file (rounded to ms). */
   wallSeconds: number;
+  /** Every claim the notebook judged, with its verdict. */
   claims: Claim[];
+  /** Free-form measurements the notebook publishes beside the claims (any JSON). */
   metrics: Record<string, unknown>;
   /** The training gate's record of every trained arm (see `gate.ts`). */
   arms?: ArmRecords;
@@ -65,10 +75,15 @@ export interface Results extends Provenance {
 
 /** What a notebook states about a claim; the verdict comes from a rule of `verdict.ts`. */
 export interface ClaimDef {
+  /** Stable identifier, unique within the paper (see {@link Claim.id}). */
   id: string;
+  /** The claim in words. */
   claim: string;
+  /** What the paper reports (a number or a short phrase), or null. */
   paper: number | string | null;
+  /** Our measurement. */
   ours: Estimate;
+  /** Headline claim or sanity check (see {@link ClaimKind}). */
   kind?: ClaimKind;
   /** Trained arms the comparison depends on; each must have a record in `gate`. */
   arms?: string[];

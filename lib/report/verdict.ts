@@ -15,14 +15,21 @@ export type Verdict = "reproduced" | "not-reproduced" | "inconclusive";
 /** All verdicts, in the order the report lists them. */
 export const VERDICTS: readonly Verdict[] = ["reproduced", "not-reproduced", "inconclusive"];
 
-declare const judged: unique symbol;
+/**
+ * The brand key of {@link Judgement}: declared only (there is no runtime value), so a judgement cannot be
+ * written as an object literal and comes from a rule function of this module.
+ */
+export declare const judged: unique symbol;
 
 /** A verdict with the rule that produced it. Only the functions in this module create one. */
 export interface Judgement {
+  /** The outcome. */
   verdict: Verdict;
+  /** The rule in words, published beside the verdict. */
   rule: string;
   /** Why the verdict is not `reproduced`, computed from the numbers (absent when reproduced). */
   reason?: string;
+  /** The brand: only this module's rule functions create judgements. */
   readonly [judged]: true;
 }
 
@@ -46,7 +53,8 @@ function overlapReason(a: Side, b: Side, ba: [number, number], bb: [number, numb
   }); the observed spread would need about ${need} seeds`;
 }
 
-type Side = Estimate | number;
+/** One side of a comparison: an estimate over seeds (its 95% CI is compared) or a fixed number (a point). */
+export type Side = Estimate | number;
 
 function bounds(x: Side): [number, number] | null {
   const b: [number, number] | null = typeof x === "number" ? [x, x] : x.ci95;

@@ -60,6 +60,7 @@ interface HeaderEntry {
 
 /** Thrown by {@link saveCheckpoint} when a float tensor holds NaN or ±Infinity; nothing is written. */
 export class NonFiniteCheckpointError extends Error {
+  /** Always "NonFiniteCheckpointError". */
   override name = "NonFiniteCheckpointError";
 }
 

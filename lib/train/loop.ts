@@ -107,6 +107,7 @@ export interface TrainResult {
 
 /** Thrown when the loss or a gradient becomes NaN or infinite. */
 export class NonFiniteError extends Error {
+  /** Always "NonFiniteError". */
   override name = "NonFiniteError";
 }
 

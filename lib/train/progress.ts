@@ -52,7 +52,10 @@ export class Progress {
   #avg: number | null = null;
   #lastText = "";
 
-  /** @param opts label, total and output options. */
+  /**
+   * Start the clock (throughput and ETA count from here); nothing is written before the first update.
+   * @param opts label, total and output options.
+   */
   constructor(opts: ProgressOptions) {
     if (!(Number.isInteger(opts.total) && opts.total >= 0)) {
       throw new Error(`Progress: total must be an integer >= 0, got ${opts.total}`);
