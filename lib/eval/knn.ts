@@ -91,7 +91,19 @@ function normalizeRows(x: tf.Tensor2D): tf.Tensor2D {
   return tf.div(x, tf.sqrt(tf.maximum(tf.sum(tf.square(x), 1, true), 1e-24))) as tf.Tensor2D;
 }
 
-/** kNN accuracy on the test set, with predictions. */
+/**
+ * kNN accuracy on the test set, with predictions.
+ * @example
+ * ```ts
+ * import { cnn3, extractFeatures, knnClassify, loadDataset, Rng } from "../mod.ts";
+ * const ds = await loadDataset("shapes", { nTrain: 1000, nTest: 200 });
+ * const encoder = cnn3(new Rng(0)); // in practice a pretrained encoder
+ * const train = await extractFeatures(encoder, ds.train, { labelSet: "shape" });
+ * const test = await extractFeatures(encoder, ds.test, { labelSet: "shape" });
+ * const { accuracy } = await knnClassify(train, test, { k: 20, temperature: 0.07 });
+ * console.log(accuracy.mean, accuracy.ci95); // test top-1 and its Wilson 95% CI
+ * ```
+ */
 export async function knnClassify(
   train: FeatureSet,
   test: FeatureSet,

@@ -118,6 +118,16 @@ function checkSet(f: FeatureSet, what: string): void {
 /**
  * Run the linear-probe protocol (module doc) on frozen train / test features. Input errors reject the returned
  * promise.
+ * @example
+ * ```ts
+ * import { cnn3, extractFeatures, linearProbe, loadDataset, Rng } from "../mod.ts";
+ * const ds = await loadDataset("shapes", { nTrain: 1000, nTest: 200 });
+ * const encoder = cnn3(new Rng(0)); // in practice a pretrained encoder
+ * const train = await extractFeatures(encoder, ds.train, { labelSet: "shape" });
+ * const test = await extractFeatures(encoder, ds.test, { labelSet: "shape" });
+ * const probe = await linearProbe(train, test, { seed: 0 });
+ * console.log(probe.accuracy.mean, probe.accuracy.ci95, probe.bestL2); // test top-1, Wilson CI, chosen λ
+ * ```
  */
 export async function linearProbe(
   train: FeatureSet,

@@ -48,6 +48,16 @@ function logitsOf(z1: tf.Tensor2D, z2: tf.Tensor2D, temperature: number, opts: N
  * @param z2 second view's embeddings [N, d]
  * @param temperature τ > 0
  * @param opts `normalize` (default true): cosine similarity; false uses the raw dot product.
+ * @example
+ * ```ts
+ * import { ntXent, tf } from "../mod.ts";
+ * // projections of two augmented views of the same 8 images, row i of z1 pairs with row i of z2
+ * const z1 = tf.randomNormal([8, 128]) as tf.Tensor2D;
+ * const z2 = tf.randomNormal([8, 128]) as tf.Tensor2D;
+ * const loss = ntXent(z1, z2, 0.5); // scalar, mean over the 2N anchors
+ * console.log(loss.dataSync()[0]); // ≈ ln(2N − 1) = ln 15 for unrelated views
+ * tf.dispose([z1, z2, loss]);
+ * ```
  */
 export function ntXent(
   z1: tf.Tensor2D,

@@ -24,8 +24,11 @@ export type VegaLiteSpec = Record<string, unknown>;
 
 /** The sidecar metadata written next to each figure and read by the gallery generator. */
 export interface FigureMeta {
+  /** Figure name: the file stem of `<name>.svg`, `<name>.png` and `<name>.figure.json`. */
   name: string;
+  /** Paper the figure belongs to: the current experiment's, else `experimentParams().paper`. */
   paper: string;
+  /** The caption given to {@link renderFigure}, trimmed. */
   caption: string;
   /** File names (relative to the paper directory). */
   files: { svg: string; png: string };
@@ -81,8 +84,11 @@ export async function svgToPng(svg: string, density = 144): Promise<Uint8Array> 
   return new Uint8Array(buf);
 }
 
-interface JupyterNs {
+/** The parts of the Deno Jupyter kernel's `Deno.jupyter` namespace that figures use. */
+export interface JupyterNs {
+  /** Show `obj` as cell output (`raw: true`: `obj` is already a MIME bundle). */
   display(obj: unknown, opts?: { raw?: boolean }): Promise<void>;
+  /** Send a raw Jupyter message on IOPub (absent in older kernels). */
   broadcast?(msgType: string, content: Record<string, unknown>): Promise<void>;
 }
 
@@ -147,7 +153,19 @@ export function jupyterNamespace(): JupyterNs | null {
 
 /**
  * Render `spec` to `<outDir>/<name>.svg|.png|.figure.json` (each written atomically) and display it inline.
+ * `name` must match `/^[a-z0-9][a-z0-9_-]*$/` and the caption must not be blank.
  * @returns the metadata that was written.
+ * @example
+ * ```ts
+ * import { barsSpec, meanCI, point, renderFigure } from "../mod.ts";
+ * const points = [
+ *   point("SimCLR", "linear probe", meanCI([0.71, 0.73, 0.72])),
+ *   point("supervised", "linear probe", meanCI([0.80, 0.81, 0.79])),
+ * ];
+ * const spec = barsSpec(points, { title: "Top-1 accuracy", x: "method", y: "accuracy (%)" });
+ * const meta = await renderFigure(spec, "t1-accuracy", { caption: "Linear-probe accuracy (mean, 95% CI)." });
+ * meta.files.svg; // "t1-accuracy.svg", next to t1-accuracy.png and t1-accuracy.figure.json
+ * ```
  */
 export async function renderFigure(
   spec: VegaLiteSpec,
