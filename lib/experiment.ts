@@ -9,10 +9,14 @@
  * | ---------------- | -------------------------------------------------------- | -------------------- |
  * | `SSL_PROFILE`    | `smoke` (seconds, CI) · `cpu` (minutes) · `gpu` (full)   | `cpu`                |
  * | `SSL_BACKEND`    | `auto` · `tensorflow` · `webgpu` · `wasm` · `cpu`        | `auto`               |
- * | `SSL_SEEDS`      | number of seeds N → seeds 0..N-1                         | smoke 2, cpu 5, gpu 5 |
+ * | `SSL_SEEDS`      | number of seeds N → seeds 0..N-1, at any profile          | the paper's count    |
  * | `SSL_FRESH`      | `1`: ignore cached artifacts from before this run         | off                  |
  * | `SSL_PAPER`      | paper the executor is running (must match the notebook)  | —                    |
  * | `SSL_OUT_DIR`    | where figures/results go (the executor's staging dir)     | see below            |
+ *
+ * Seeds are decided once, here: a notebook passes its paper's seeds per profile to {@link startExperiment}
+ * (e.g. `PIRL_SEEDS`), `SSL_SEEDS` overrides them at any profile, and `exp.params.seeds` is what every run of
+ * the notebook uses and what `results.json` records. The backend is started once here too.
  *
  * Without `SSL_OUT_DIR` (plain Jupyter) a `cpu` notebook writes to `figures/<paper>/` and any other profile to
  * the gitignored `out/<profile>/figures/<paper>/` ({@link outputRoots}), so only the cpu profile touches
@@ -24,6 +28,7 @@ import { type BackendInfo, type BackendRequest, initBackend, requestedBackend } 
 import { outputRoots, REPO_ROOT } from "./paths.ts";
 import { type Claim, type Provenance, type Results, writeResults } from "./report/results.ts";
 import type { ArmRecords } from "./report/gate.ts";
+import { type FigureMeta, type FigureOptions, renderFigure, type VegaLiteSpec } from "./report/figure.ts";
 
 /** Run sizes: how much compute a notebook may spend. */
 export type Profile = "smoke" | "cpu" | "gpu";
@@ -60,6 +65,7 @@ const PAPER_RE = /^[a-z0-9][a-z0-9_-]*$/;
 export function experimentParams(
   paper?: string,
   env: (k: string) => string | undefined = (k) => Deno.env.get(k),
+  seedCounts: Readonly<Record<Profile, number>> = DEFAULT_SEED_COUNT,
 ): ExperimentParams {
   const rawProfile = env("SSL_PROFILE") || "cpu";
   if (!PROFILES.includes(rawProfile as Profile)) {
@@ -69,7 +75,7 @@ export function experimentParams(
   const backendEnv = env("SSL_BACKEND");
   const backend = requestedBackend(backendEnv ? ["--backend", backendEnv] : ["--backend", "auto"]);
   const rawSeeds = env("SSL_SEEDS");
-  const n = rawSeeds ? Number(rawSeeds) : DEFAULT_SEED_COUNT[profile];
+  const n = rawSeeds ? Number(rawSeeds) : seedCounts[profile];
   if (!Number.isInteger(n) || n < 1 || n > MAX_SEEDS) {
     throw new Error(`SSL_SEEDS must be an integer in 1..${MAX_SEEDS}, got "${rawSeeds}"`);
   }
@@ -134,16 +140,31 @@ export class Experiment {
   }
 
   /**
-   * Record the seeds the notebook actually used when they differ from the profile's default (e.g. a study
-   * that runs 3 of the 5 seeds); results.json then lists these.
-   * @param seeds distinct non-negative integers, at least one.
+   * Render a figure into this experiment's output directory with its provenance (see `renderFigure` of
+   * `report/figure.ts`), and show it inline in the kernel.
+   * @example
+   * ```ts
+   * import { startExperiment } from "./experiment.ts";
+   * import { barsSpec, point } from "./report/charts.ts";
+   * import { meanCI } from "./stats/confidence.ts";
+   * const exp = await startExperiment("demo");
+   * await exp.figure(barsSpec([point("a", "probe", meanCI([0.5, 0.6]))], { title: "t", x: "x", y: "y" }), "demo", {
+   *   caption: "One bar.",
+   * });
+   * ```
    */
-  recordSeeds(seeds: readonly number[]): void {
-    if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) {
-      throw new Error(`recordSeeds: expected non-negative integer seeds, got [${seeds.join(", ")}]`);
-    }
-    if (new Set(seeds).size !== seeds.length) throw new Error(`recordSeeds: duplicate seeds in [${seeds}]`);
-    this.provenance.seeds = [...seeds];
+  figure(
+    spec: VegaLiteSpec,
+    name: string,
+    opts: Omit<FigureOptions, "outDir" | "paper" | "provenance">,
+  ): Promise<FigureMeta> {
+    const { versions: _v, ...provenance } = this.provenance;
+    return renderFigure(spec, name, {
+      ...opts,
+      outDir: this.params.outDir,
+      paper: this.params.paper,
+      provenance,
+    });
   }
 
   /** Absolute path of a file in this paper's output directory. */
@@ -178,22 +199,20 @@ export class Experiment {
   }
 }
 
-let current: Experiment | null = null;
-
-/** The experiment started last in this process, or null. */
-export function currentExperiment(): Experiment | null {
-  return current;
-}
-
 /**
  * Start an experiment for `paper`: read the parameters, initialise the backend they ask for, and record
  * provenance (backend, device, versions, profile, seeds, git commit + dirty flag, start time).
  */
 export async function startExperiment(
   paper: string,
-  opts: { env?: (k: string) => string | undefined; quiet?: boolean } = {},
+  opts: {
+    env?: (k: string) => string | undefined;
+    quiet?: boolean;
+    /** The paper's seeds per profile (default {@link DEFAULT_SEED_COUNT}); `SSL_SEEDS` overrides at any profile. */
+    seeds?: Readonly<Record<Profile, number>>;
+  } = {},
 ): Promise<Experiment> {
-  const params = experimentParams(paper, opts.env);
+  const params = experimentParams(paper, opts.env, opts.seeds);
   const startedAt = new Date().toISOString();
   const backend = await initBackend(params.backend, { quiet: opts.quiet ?? true });
   const git = await gitState();
@@ -209,6 +228,5 @@ export async function startExperiment(
     dirty: git.dirty,
     startedAt,
   };
-  current = new Experiment(params, backend, provenance);
-  return current;
+  return new Experiment(params, backend, provenance);
 }

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
-import { currentExperiment, experimentParams, gitState, startExperiment } from "../lib/experiment.ts";
+import { experimentParams, gitState, startExperiment } from "../lib/experiment.ts";
 import { makeClaim } from "../lib/report/results.ts";
 import { verdictGreater } from "../lib/report/verdict.ts";
 import { meanCI } from "../lib/stats/confidence.ts";
@@ -102,7 +102,6 @@ Deno.test("startExperiment records provenance and writes results into outDir", a
     const exp = await startExperiment("demo", {
       env: envOf({ SSL_PROFILE: "smoke", SSL_BACKEND: "cpu", SSL_OUT_DIR: `${dir}/out` }),
     });
-    assertEquals(currentExperiment(), exp);
     assertEquals(exp.backend.name, "cpu");
     assertEquals(exp.provenance.profile, "smoke");
     assertEquals(exp.provenance.seeds, [0, 1]);
@@ -118,14 +117,29 @@ Deno.test("startExperiment records provenance and writes results into outDir", a
     assertEquals(back, JSON.parse(JSON.stringify(r)));
     assertEquals([back.paper, back.backend, back.claims[0].verdict], ["demo", "cpu", "reproduced"]);
     assert(back.wallSeconds >= 0);
-    // the seeds a notebook actually used replace the profile's default in results.json
-    assertThrows(() => exp.recordSeeds([]), Error, "recordSeeds");
-    assertThrows(() => exp.recordSeeds([0, 0]), Error, "duplicate");
-    assertThrows(() => exp.recordSeeds([1.5]), Error, "non-negative integer");
-    exp.recordSeeds([0]);
-    await exp.writeResults([]);
-    assertEquals(JSON.parse(await Deno.readTextFile(`${dir}/out/results.json`)).seeds, [0]);
+    // a figure goes to the experiment's directory with its provenance
+    const fig = await exp.figure({ mark: "point", data: { values: [{ x: 1 }] }, encoding: {} }, "dot", {
+      caption: "A dot.",
+      display: false,
+    });
+    assertEquals([fig.paper, fig.provenance?.profile], ["demo", "smoke"]);
+    assert((await Deno.stat(`${dir}/out/dot.svg`)).isFile);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("seeds are decided once: the paper's count per profile, SSL_SEEDS over it at any profile", async () => {
+  const counts = { smoke: 1, cpu: 3, gpu: 4 };
+  const at = (vars: Record<string, string>) =>
+    startExperiment("demo", {
+      env: envOf({ SSL_BACKEND: "cpu", SSL_OUT_DIR: "/tmp/ssl-demo", ...vars }),
+      seeds: counts,
+    });
+  assertEquals((await at({ SSL_PROFILE: "smoke" })).params.seeds, [0]);
+  assertEquals((await at({ SSL_PROFILE: "cpu" })).provenance.seeds, [0, 1, 2]);
+  // --seeds is honoured at the smoke profile too
+  assertEquals((await at({ SSL_PROFILE: "smoke", SSL_SEEDS: "2" })).params.seeds, [0, 1]);
+  assertEquals((await at({ SSL_PROFILE: "gpu", SSL_SEEDS: "6" })).provenance.seeds, [0, 1, 2, 3, 4, 5]);
+  await Deno.remove("/tmp/ssl-demo", { recursive: true }).catch(() => {});
 });

@@ -52,12 +52,20 @@ const CENTER = { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };
  * Variables: `conv{1,2,3}.weight`, `bn{1,2,3}.{gamma,beta,runningMean,runningVar}`.
  */
 export class Cnn3Bn extends Layer implements Encoder {
+  /** "cnn3bn-<w1>-<w2>-<w3>". */
   readonly name: string;
+  /** Dimension of h: the last stage's width. */
   readonly outDim: number;
+  /** The three 3×3 convolutions (no bias). */
   readonly convs: Conv2d[];
+  /** The batch norm after each convolution. */
   readonly norms: BatchNorm[];
   readonly #center: boolean;
 
+  /**
+   * Build the three stages with the spec's widths and initialisation, drawing weights from `rng`.
+   * @param spec a cnn3 spec (its `batchNorm` flag is implied).
+   */
   constructor(rng: Rng, spec: Extract<EncoderSpec, { kind: "cnn3" }>) {
     super();
     let ci = 3;
@@ -72,6 +80,7 @@ export class Cnn3Bn extends Layer implements Encoder {
     this.#center = spec.centerInput ?? false;
   }
 
+  /** Forward pass: h = global average of the last stage; `stages` are the three pooled stage outputs. */
   apply(x: tf.Tensor4D, opts: ForwardOptions): EncoderOutput {
     const stages: tf.Tensor4D[] = [];
     let y = this.#center ? normalizeInput(x, CENTER.mean, CENTER.std) : x;
@@ -82,6 +91,7 @@ export class Cnn3Bn extends Layer implements Encoder {
     return { h: tf.mean(y, [1, 2]) as tf.Tensor2D, stages };
   }
 
+  /** Every variable by name (weights and batch-norm statistics). */
   namedVariables(): NamedVariables {
     return collectVariables({
       conv1: this.convs[0],

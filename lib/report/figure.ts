@@ -16,7 +16,6 @@ import * as vl from "vega-lite";
 import * as vega from "vega";
 import sharp from "sharp";
 import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
-import { currentExperiment, experimentParams } from "../experiment.ts";
 import type { Provenance } from "./results.ts";
 
 /** A vega-lite spec (kept loose: the suite passes plain JSON specs). */
@@ -26,7 +25,7 @@ export type VegaLiteSpec = Record<string, unknown>;
 export interface FigureMeta {
   /** Figure name: the file stem of `<name>.svg`, `<name>.png` and `<name>.figure.json`. */
   name: string;
-  /** Paper the figure belongs to: the current experiment's, else `experimentParams().paper`. */
+  /** Paper the figure belongs to (the option, else the output directory's name). */
   paper: string;
   /** The caption given to {@link renderFigure}, trimmed. */
   caption: string;
@@ -40,8 +39,12 @@ export interface FigureMeta {
 export interface FigureOptions {
   /** One-sentence caption shown in the gallery (required: figures without captions are not allowed). */
   caption: string;
-  /** Output directory (default: the current experiment's, else `experimentParams().outDir`). */
-  outDir?: string;
+  /** Output directory (a notebook passes its experiment's through `Experiment.figure`). */
+  outDir: string;
+  /** Paper the figure belongs to (default: the output directory's name). */
+  paper?: string;
+  /** Provenance of the run that draws it, recorded in `<name>.figure.json` (default: none). */
+  provenance?: Omit<Provenance, "versions"> | null;
   /** Show inline in the kernel (default true; ignored outside `deno jupyter`). */
   display?: boolean;
   /** PNG density in dpi (default 144 = 2×). */
@@ -174,19 +177,14 @@ export async function renderFigure(
 ): Promise<FigureMeta> {
   if (!NAME_RE.test(name)) throw new Error(`figure name "${name}" must match ${NAME_RE.source}`);
   if (!opts.caption?.trim()) throw new Error(`figure "${name}": a caption is required`);
-  const exp = currentExperiment();
-  const outDir = opts.outDir ?? exp?.params.outDir ?? experimentParams().outDir;
+  const outDir = opts.outDir;
   const full = withDefaults(spec);
   const svg = await renderSvg(full);
   const png = await svgToPng(svg, opts.density);
-  let provenance: FigureMeta["provenance"] = null;
-  if (exp) {
-    const { versions: _v, ...rest } = exp.provenance;
-    provenance = rest;
-  }
+  const provenance: FigureMeta["provenance"] = opts.provenance ?? null;
   const meta: FigureMeta = {
     name,
-    paper: exp?.params.paper ?? experimentParams().paper,
+    paper: opts.paper ?? outDir.replace(/\/+$/, "").split("/").pop()!,
     caption: opts.caption.trim(),
     files: { svg: `${name}.svg`, png: `${name}.png` },
     provenance,

@@ -39,7 +39,7 @@ function text(v: unknown): string {
 function endsWithRenderFigure(source: string): boolean {
   const lines = source.split("\n");
   return lines.some((line, k) => {
-    const m = /^(\s*)await renderFigure\(/.exec(line);
+    const m = /^(\s*)await (?:renderFigure|exp\.figure)\(/.exec(line);
     if (!m) return false;
     return !lines.slice(k + 1).some((l) => {
       const indent = l.length - l.trimStart().length;
@@ -78,14 +78,14 @@ for (const name of names) {
     },
   });
 
-  Deno.test(`${name}: no cell ends by echoing renderFigure's return value`, () => {
+  Deno.test(`${name}: no cell ends by echoing a figure's return value`, () => {
     const echoing = cells.flatMap((c, i) =>
       endsWithRenderFigure(sourceText(c.source)) ? [`code cell ${i + 1} (${c.id ?? "no id"})`] : []
     );
     assert(
       echoing.length === 0,
-      `${name}: ${echoing.join(", ")} end with \`await renderFigure(…)\`, whose metadata object the kernel ` +
-        "echoes; end the cell with a statement (e.g. `const figure = await renderFigure(…)`)",
+      `${name}: ${echoing.join(", ")} end with \`await exp.figure(…)\`, whose metadata object the kernel ` +
+        "echoes; end the cell with a statement (e.g. `const figure = await exp.figure(…)`)",
     );
   });
 }

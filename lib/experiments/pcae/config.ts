@@ -103,6 +103,12 @@ export interface PcaeConfig {
 /** Input normalisation inside the ViT (centred input, the SimCLR reproduction's lesson). */
 export const CENTER_INPUT = { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } as const;
 
+/**
+ * Seeds per compared configuration at each profile, when `--seeds` / `SSL_SEEDS` does not say otherwise: the
+ * notebook passes this to `startExperiment`, which decides the seeds once (see `lib/experiment.ts`).
+ */
+export const PCAE_SEEDS: Readonly<Record<Profile, number>> = { smoke: 1, cpu: 3, gpu: 3 };
+
 /** The configuration of a profile (`seeds` overrides the number of seeds per compared configuration). */
 export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): PcaeConfig {
   const teacher = { dropRatio: 0.5, dropBefore: [1, 2, 3], momentum: [0.99, 1] as [number, number] };
@@ -127,7 +133,7 @@ export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): Pca
         knnK: 5,
         timing: { batch: 16, warmup: 1, repeats: 2 },
       },
-      seeds: opts.seeds ?? 1,
+      seeds: opts.seeds ?? PCAE_SEEDS.smoke,
     };
   }
   if (profile === "cpu") {
@@ -151,7 +157,7 @@ export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): Pca
         knnK: 20,
         timing: { batch: 256, warmup: 2, repeats: 5 },
       },
-      seeds: opts.seeds ?? 3,
+      seeds: opts.seeds ?? PCAE_SEEDS.cpu,
     };
   }
   return {
@@ -174,7 +180,7 @@ export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): Pca
       knnK: 200,
       timing: { batch: 256, warmup: 3, repeats: 10 },
     },
-    seeds: opts.seeds ?? 3,
+    seeds: opts.seeds ?? PCAE_SEEDS.gpu,
   };
 }
 

@@ -124,6 +124,12 @@ export interface PirlConfig {
   negativeCounts: number[];
 }
 
+/**
+ * Seeds per compared configuration at each profile, when `--seeds` / `SSL_SEEDS` does not say otherwise: the
+ * notebook passes this to `startExperiment`, which decides the seeds once (see `lib/experiment.ts`).
+ */
+export const PIRL_SEEDS: Readonly<Record<Profile, number>> = { smoke: 1, cpu: 3, gpu: 5 };
+
 /** The configuration of a profile; `seeds` overrides the number of seeds per compared configuration. */
 export function pirlConfig(
   profile: Profile,
@@ -150,7 +156,7 @@ export function pirlConfig(
       batchSize: 16,
       steps: 2,
       eval: { l2Grid: [1e-2], maxIter: 20, invarianceImages: 16 },
-      seeds: opts.seeds ?? 1,
+      seeds: opts.seeds ?? PIRL_SEEDS.smoke,
       lambdas: [1],
       negativeCounts: [],
     };
@@ -169,7 +175,7 @@ export function pirlConfig(
       batchSize: 64,
       steps: 150,
       eval: { l2Grid: [1e-4, 1e-2, 1], maxIter: 100, invarianceImages: 500 },
-      seeds: opts.seeds ?? 3,
+      seeds: opts.seeds ?? PIRL_SEEDS.cpu,
       lambdas: [1],
       negativeCounts: [],
     };
@@ -190,15 +196,10 @@ export function pirlConfig(
     batchSize: 256,
     steps: 4000,
     eval: { l2Grid: [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], maxIter: 200, invarianceImages: 2000 },
-    seeds: opts.seeds ?? 3,
+    seeds: opts.seeds ?? PIRL_SEEDS.gpu,
     lambdas: [0, 0.25, 0.75, 1],
     negativeCounts: [256, 1024, 16384],
   };
-}
-
-/** Seeds per compared configuration for a profile, given the experiment's seed count (cpu: at most 3). */
-export function seedCount(profile: Profile, available: number): number {
-  return profile === "smoke" ? 1 : profile === "cpu" ? Math.min(3, available) : available;
 }
 
 /** A run of `method` with the profile's base λ and negatives, and the given seed and overrides. */

@@ -137,6 +137,12 @@ const BASE: Omit<RunSpec, "seed" | "batchSize" | "epochs"> = {
 export { CPU_SHAPES };
 
 /**
+ * Seeds per compared configuration at each profile, when `--seeds` / `SSL_SEEDS` does not say otherwise: the
+ * notebook passes this to `startExperiment`, which decides the seeds once (see `lib/experiment.ts`).
+ */
+export const SIMCLR_SEEDS: Readonly<Record<Profile, number>> = { smoke: 1, cpu: 5, gpu: 5 };
+
+/**
  * The configuration of a profile. `seeds` overrides the number of seeds per compared configuration (the
  * notebook passes the experiment's seed count).
  */
@@ -162,7 +168,7 @@ export function simclrConfig(
       optimizer: { lr: 1e-3, weightDecay: 1e-6, warmupFraction: 0.1 },
       base: { ...BASE, batchSize: 16, epochs: 0.5 },
       eval: { l2Grid: [1e-2], maxIter: 20, knnK: 5, statsBatches: 1, transformTrain: 8, transformSteps: 2 },
-      seeds: opts.seeds ?? 1,
+      seeds: opts.seeds ?? SIMCLR_SEEDS.smoke,
       grid: { transforms: GRID_TRANSFORMS, topCells: 1 },
       temperatures: { l2: [0.1, 0.5], noL2: [10] },
       strengths: [1 / 8, 1],
@@ -202,7 +208,7 @@ export function simclrConfig(
         transformTrain: 200,
         transformSteps: 150,
       },
-      seeds: opts.seeds ?? 3,
+      seeds: opts.seeds ?? SIMCLR_SEEDS.cpu,
       batchSizes: [16, 64, 256],
       epochs: [1, 3],
     };
@@ -227,7 +233,7 @@ export function simclrConfig(
       transformTrain: 1000,
       transformSteps: 500,
     },
-    seeds: opts.seeds ?? 3,
+    seeds: opts.seeds ?? SIMCLR_SEEDS.gpu,
     batchSizes: [64, 256, 1024],
     epochs: [5, 20],
   };

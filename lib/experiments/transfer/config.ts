@@ -158,6 +158,12 @@ export function defaultTasks(
 }
 
 /**
+ * Seeds per compared configuration at each profile, when `--seeds` / `SSL_SEEDS` does not say otherwise: the
+ * notebook passes this to `startExperiment`, which decides the seeds once (see `lib/experiment.ts`).
+ */
+export const TRANSFER_SEEDS: Readonly<Record<Profile, number>> = { smoke: 1, cpu: 3, gpu: 5 };
+
+/**
  * The configuration of a profile. `seeds` overrides the number of seeds per model (the notebook passes the
  * experiment's seed count, capped by the profile's default at `cpu` to keep the wall time under 8 minutes).
  */
@@ -178,7 +184,7 @@ export function transferConfig(profile: Profile, opts: { seeds?: number } = {}):
         episodes: 20,
         finetune: { steps: 2, batchSize: 16, lr: 0.01 },
       },
-      seeds: opts.seeds ?? 1,
+      seeds: opts.seeds ?? TRANSFER_SEEDS.smoke,
       resamples: 200,
     };
   }
@@ -198,7 +204,7 @@ export function transferConfig(profile: Profile, opts: { seeds?: number } = {}):
         episodes: 300,
         finetune: { steps: 50, batchSize: 32, lr: 0.05 },
       },
-      seeds: opts.seeds ?? 3,
+      seeds: opts.seeds ?? TRANSFER_SEEDS.cpu,
       resamples: 2000,
     };
   }
@@ -219,7 +225,7 @@ export function transferConfig(profile: Profile, opts: { seeds?: number } = {}):
       episodes: 600,
       finetune: { steps: 1000, batchSize: 128, lr: 0.01 },
     },
-    seeds: opts.seeds ?? 5,
+    seeds: opts.seeds ?? TRANSFER_SEEDS.gpu,
     resamples: 2000,
   };
 }
