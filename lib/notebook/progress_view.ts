@@ -72,8 +72,9 @@ export class ProgressView {
         if (e.cached) this.#cached++;
         else {
           this.#trainedSeconds.push(e.seconds);
+          const what = e.summary ? ` (${e.summary})` : "";
           lines.push(
-            `[${this.paper}] ${this.#count()} done: ${e.run} in ${formatDuration(e.seconds)}${
+            `[${this.paper}] ${this.#count()} done: ${e.run}${what} in ${formatDuration(e.seconds)}${
               this.#eta(e.t)
             }`,
           );

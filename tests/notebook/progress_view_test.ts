@@ -15,8 +15,15 @@ Deno.test("ProgressView: runs done of planned, cached runs, running runs' steps,
   const lines = v.lines(1000);
   assertEquals(lines[0], "[pirl] runs 1/4 done (1 cached) · 1 training · ETA 11 s");
   assertEquals(lines[1], "  pirl: b  step 25/100 · loss 2.500 · 410 img/s");
-  const out = v.feed([{ t: 10_000, kind: "done", run: "pirl: b", seconds: 10, cached: false }]);
-  assertEquals(out, ["[pirl] run 2/4 done: pirl: b in 10 s · ETA 20 s"]);
+  const out = v.feed([{
+    t: 10_000,
+    kind: "done",
+    run: "pirl: b",
+    seconds: 10,
+    cached: false,
+    summary: "linear 52.1%",
+  }]);
+  assertEquals(out, ["[pirl] run 2/4 done: pirl: b (linear 52.1%) in 10 s · ETA 20 s"]);
   v.feed([{ t: 10_000, kind: "start", run: "pirl: c" }, { t: 10_000, kind: "start", run: "pirl: d" }]);
   assertEquals(v.etaSeconds(10_000), 10, "two runs side by side, 10 s each");
   const last = v.feed([
