@@ -10,11 +10,14 @@
  *   share of datasets, with a bootstrap CI over datasets, above 1/2; (iv) no self-supervised model is best
  *   everywhere — the share of datasets won by the most frequent winner, CI below 1;
  * - part B, on our zoo (every model of the configuration): the upstream probe's rank correlation (Spearman ρ)
- *   with near transfer above {@link STRONG_CORRELATION}, and ρ(near) − ρ(far) above 0, per protocol.
+ *   with near transfer above {@link STRONG_CORRELATION}, and ρ(near) − ρ(far) above 0, per protocol. These
+ *   are headline claims gated on every trained model of the zoo ({@link zooArms}): a correlation over models
+ *   that did not learn says nothing about how learned representations transfer.
  *
  * @module
  */
 import { type Claim, makeClaim } from "../../report/results.ts";
+import { armRecord, type ArmRecords } from "../../report/gate.ts";
 import { verdictGreater, verdictLess } from "../../report/verdict.ts";
 import { type EricssonTables, modelNames, type Setting, setting, SETTINGS } from "./published.ts";
 import {
@@ -26,7 +29,7 @@ import {
   winners,
 } from "./reanalysis.ts";
 import type { CorrelationOptions } from "./correlation.ts";
-import type { ProtocolCorrelation } from "./study.ts";
+import type { ModelResults, ProtocolCorrelation } from "./study.ts";
 
 /** The correlation above which (lower CI bound) a predictor counts as "strong". */
 export const STRONG_CORRELATION = 0.5;
@@ -177,12 +180,43 @@ export function publishedClaims(tables: EricssonTables, opts: CorrelationOptions
   ];
 }
 
+/** The zoo's gate: the trained models' names and their records (from {@link zooArms}). */
+export interface ZooGate {
+  /** Every trained model of the zoo (the arms the Part-B claims depend on). */
+  arms: string[];
+  /** Their training-gate records. */
+  records: ArmRecords;
+}
+
+/**
+ * Training-gate records of the zoo: each trained model's upstream linear-probe accuracy (%) against the
+ * random-init model of the same seed (paired by seed).
+ * @param randomName the zoo's untrained model (default "random init").
+ */
+export function zooArms(zoo: readonly ModelResults[], randomName = "random init"): ZooGate {
+  const random = zoo.find((m) => m.model === randomName);
+  if (!random) throw new Error(`zooArms: the zoo has no model "${randomName}"`);
+  const rnd = new Map(random.runs.map((r) => [r.seed, 100 * r.upstream.mean]));
+  const records: ArmRecords = {};
+  for (const m of zoo) {
+    if (m === random) continue;
+    const paired = m.runs.filter((r) => rnd.has(r.seed));
+    records[m.model] = armRecord(
+      paired.map((r) => 100 * r.upstream.mean),
+      paired.map((r) => rnd.get(r.seed)!),
+    );
+  }
+  return { arms: Object.keys(records), records };
+}
+
 /**
  * Part-B claims from the zoo's correlations: near transfer strongly predicted, and better than far. A
  * correlation that is undefined (a score constant over the models, which happens only with the handful of
  * barely trained models of the smoke profile) makes no claim.
+ * @param gate the zoo's gate ({@link zooArms}); without it the claims name no arms.
  */
-export function zooClaims(rows: ProtocolCorrelation[], models: number): Claim[] {
+export function zooClaims(rows: ProtocolCorrelation[], models: number, gate?: ZooGate): Claim[] {
+  const gated = { kind: "headline" as const, arms: gate?.arms ?? [] };
   return rows.flatMap((r) => [
     makeClaim(
       {
@@ -192,8 +226,10 @@ export function zooClaims(rows: ProtocolCorrelation[], models: number): Claim[] 
           `(Spearman ρ over ${models} models; Pearson r ${r.near.pearson.mean.toFixed(2)})`,
         paper: "ImageNet accuracy highly correlated with natural-image transfer (Sec. 4)",
         ours: r.near.spearman,
+        ...gated,
       },
       verdictGreater(r.near.spearman, STRONG_CORRELATION, { a: "ρ", b: "the strong-correlation threshold" }),
+      gate?.records,
     ),
     makeClaim(
       {
@@ -203,8 +239,10 @@ export function zooClaims(rows: ProtocolCorrelation[], models: number): Claim[] 
           `${r.protocol} transfer: ρ(near) − ρ(far) (far ρ ${r.far.spearman.mean.toFixed(2)})`,
         paper: "weaker correlation on cross-domain few-shot (Sec. 4)",
         ours: r.spearmanGap,
+        ...gated,
       },
       verdictGreater(r.spearmanGap, 0, { a: "ρ(near) − ρ(far)", b: "zero" }),
+      gate?.records,
     ),
   ]).filter((c) => Number.isFinite(c.ours.mean));
 }

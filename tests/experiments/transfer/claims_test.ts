@@ -7,6 +7,7 @@ import {
   publishedClaims,
   STRONG_CORRELATION,
   supervisedClaims,
+  zooArms,
   zooClaims,
 } from "../../../lib/experiments/transfer/claims.ts";
 import { loadEricssonTables, setting } from "../../../lib/experiments/transfer/published.ts";
@@ -119,4 +120,36 @@ Deno.test("zooClaims: an undefined correlation (NaN) makes no claim", () => {
     pearsonGap: ok,
   }], 4);
   assertEquals(c.map((x) => x.id), ["b-upstream-predicts-near-finetune", "b-near-beats-far-finetune"]);
+});
+
+Deno.test("zooArms gates the Part-B claims on every trained model beating random init", () => {
+  const up = (m: number) => ({ mean: m, ci95: [m, m] as [number, number], n: 100 });
+  const runs = (accs: number[]) =>
+    accs.map((a, seed) => ({ model: "", seed, upstream: up(a), tasks: [], trainSeconds: 0 }));
+  const zoo = [
+    { model: "random init", runs: runs([0.4, 0.42, 0.41]) },
+    { model: "SimCLR", runs: runs([0.6, 0.63, 0.61]) },
+    { model: "SimCLR crop only", runs: runs([0.39, 0.43, 0.41]) }, // no better than random init
+  ];
+  const gate = zooArms(zoo);
+  assertEquals(gate.arms, ["SimCLR", "SimCLR crop only"]);
+  assertEquals([gate.records.SimCLR.learned, gate.records["SimCLR crop only"].learned], [true, false]);
+  const e = (mean: number, lo: number, hi: number): Estimate => ({ mean, ci95: [lo, hi], n: 3 });
+  const rows: ProtocolCorrelation[] = [{
+    protocol: "linear",
+    near: { pearson: e(0.9, 0.7, 1), spearman: e(0.9, 0.7, 1) },
+    far: { pearson: e(0.2, -0.3, 0.6), spearman: e(0.2, -0.3, 0.6) },
+    spearmanGap: e(0.7, 0.2, 1.2),
+    pearsonGap: e(0.7, 0.2, 1.2),
+  }];
+  const c = zooClaims(rows, 3, gate);
+  assertEquals(c.map((x) => [x.kind, x.verdict]), [["headline", "inconclusive"], [
+    "headline",
+    "inconclusive",
+  ]]);
+  assert(c[0].reason!.includes('arm "SimCLR crop only" has not learned'));
+  assertEquals(zooClaims(rows, 3, zooArms(zoo.slice(0, 2))).map((x) => x.verdict), [
+    "reproduced",
+    "reproduced",
+  ]);
 });
