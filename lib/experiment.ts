@@ -28,7 +28,7 @@ import { type BackendInfo, type BackendRequest, initBackend, requestedBackend } 
 import { outputRoots, REPO_ROOT } from "./paths.ts";
 import { type Claim, type Provenance, type Results, writeResults } from "./report/results.ts";
 import type { ArmRecords } from "./report/gate.ts";
-import { type FigureMeta, type FigureOptions, renderFigure, type VegaLiteSpec } from "./report/figure.ts";
+import type { FigureMeta, FigureOptions, VegaLiteSpec } from "./report/figure.ts";
 
 /** Run sizes: how much compute a notebook may spend. */
 export type Profile = "smoke" | "cpu" | "gpu";
@@ -153,13 +153,15 @@ export class Experiment {
    * });
    * ```
    */
-  figure(
+  async figure(
     spec: VegaLiteSpec,
     name: string,
     opts: Omit<FigureOptions, "outDir" | "paper" | "provenance">,
   ): Promise<FigureMeta> {
     const { versions: _v, ...provenance } = this.provenance;
-    return renderFigure(spec, name, {
+    // loaded on first use: the renderer (vega, sharp) is heavy, and tools importing this module need none of it
+    const { renderFigure } = await import("./report/figure.ts");
+    return await renderFigure(spec, name, {
       ...opts,
       outDir: this.params.outDir,
       paper: this.params.paper,

@@ -4,6 +4,7 @@
  * run's staging directory, succeeds, and publishes the same claims as an uninterrupted run.
  */
 import { assert, assertEquals } from "../_assert.ts";
+import { alive, childPids, waitGone } from "../_process.ts";
 
 const REPO_ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -33,14 +34,6 @@ async function claimsOf(out: string): Promise<unknown[]> {
   return r.claims.map((c: Record<string, unknown>) => ({ id: c.id, verdict: c.verdict, ours: c.ours }));
 }
 
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z /.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
-  } catch {
-    return false;
-  }
-}
-
 Deno.test({
   name:
     "SIGKILL during a smoke reproduce: no orphan kernel or secret file; the next run sweeps and gives the same claims",
@@ -62,13 +55,7 @@ Deno.test({
         if (done) break;
         log += value;
       }
-      const kernels = new TextDecoder().decode(
-        new Deno.Command("pgrep", {
-          args: ["-P", String(child.pid), "-f", "jupyter --kernel"],
-          stdout: "piped",
-        })
-          .outputSync().stdout,
-      ).trim().split("\n").filter(Boolean).map(Number);
+      const kernels = childPids(child.pid, "jupyter --kernel");
       assertEquals(kernels.length, 1, `one kernel running\n${log}`);
       const cmdline = Deno.readTextFileSync(`/proc/${kernels[0]}/cmdline`).split("\0");
       const connFile = cmdline[cmdline.indexOf("--conn") + 1];
@@ -76,7 +63,7 @@ Deno.test({
       child.kill("SIGKILL");
       await child.status;
       reader.cancel().catch(() => {});
-      for (let i = 0; i < 50 && kernels.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+      await waitGone(kernels);
       assertEquals(kernels.filter(alive), [], "the kernel died with its parent");
       assert(!(await Deno.stat(connFile).then(() => true, () => false)), "the connection file was removed");
       const debris = [...Deno.readDirSync(`${dir}/run/figures`)].map((e) => e.name);

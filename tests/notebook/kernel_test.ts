@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { freePorts, Kernel, KernelDiedError, stripAnsi } from "../../lib/notebook/kernel.ts";
+import { alive } from "../_process.ts";
 
 Deno.test("freePorts returns distinct bindable ports; stripAnsi removes colour codes", () => {
   const ports = freePorts(5);
@@ -43,16 +44,6 @@ Deno.test({
     }
   },
 });
-
-/** Whether a process is still alive (and not a zombie). */
-function alive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return !/^\d+ \(.*\) Z /.test(stat);
-  } catch {
-    return false;
-  }
-}
 
 Deno.test({
   name: "a kernel dies with the process that started it, even after SIGKILL, and its secret file goes",

@@ -1,6 +1,7 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { HELP, kernelEnv, OPTIONS, parseArgs, selectNotebooks } from "../../tools/reproduce.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
+import { alive, childPids, notebookJson } from "../_process.ts";
 
 Deno.test("parseArgs: defaults, repeated and multi-word --paper, flags with = and values", () => {
   const d = parseArgs([]);
@@ -101,25 +102,12 @@ Deno.test("reproduce --help documents every option and exits 0 without running a
   assertEquals(new TextDecoder().decode(out.stdout).trim(), HELP);
 });
 
-/** A one-cell notebook that writes a file to SSL_OUT_DIR, then sleeps for a minute. */
+/** A notebook that writes a file to SSL_OUT_DIR, then sleeps for a minute. */
 function slowNotebook(): string {
-  const cell = (id: string, source: string) => ({
-    cell_type: "code",
-    execution_count: null,
-    id,
-    metadata: {},
-    outputs: [],
-    source: [source],
-  });
-  return JSON.stringify({
-    cells: [
-      cell("c1", 'await Deno.writeTextFile(`${Deno.env.get("SSL_OUT_DIR")}/partial.txt`, "x");'),
-      cell("c2", "await new Promise((r) => setTimeout(r, 60_000));"),
-    ],
-    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  });
+  return notebookJson([
+    'await Deno.writeTextFile(`${Deno.env.get("SSL_OUT_DIR")}/partial.txt`, "x");',
+    "await new Promise((r) => setTimeout(r, 60_000));",
+  ]);
 }
 
 for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
@@ -157,21 +145,8 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
           log += value;
         }
         // the kernels this reproduce started (its children), so other test runs on the machine do not matter
-        const children = new TextDecoder().decode(
-          new Deno.Command("pgrep", {
-            args: ["-P", String(child.pid), "-f", "jupyter --kernel"],
-            stdout: "piped",
-          })
-            .outputSync().stdout,
-        ).trim().split("\n").filter(Boolean).map(Number);
+        const children = childPids(child.pid, "jupyter --kernel");
         assertEquals(children.length, 1, "one kernel running");
-        const alive = (pid: number) => {
-          try {
-            return !/^\d+ \(.*\) Z /.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
-          } catch {
-            return false;
-          }
-        };
         child.kill(signal);
         const rest = (async () => {
           for (;;) {
