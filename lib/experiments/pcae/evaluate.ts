@@ -87,6 +87,27 @@ export async function probeWithDrop(
   return { ...drop, linear: lp.accuracy, knn: knn.accuracy };
 }
 
+/**
+ * Linear probe and kNN of any encoder with the PCAE protocol (e.g. the raw pixels, `lib/models/pixels.ts`): what
+ * {@link probeWithDrop} measures without dropping, as a {@link PcaeEval} with no drops and no token statistics.
+ */
+export async function evaluatePlainEncoder(cfg: PcaeConfig, enc: Encoder, data: PcaeData): Promise<PcaeEval> {
+  const opts = { labelSet: data.label, batchSize: 250 };
+  const train = await extractFeatures(enc, probeTrainSplit(data.train, cfg.eval.probeTrain), opts);
+  const test = await extractFeatures(enc, data.test, opts);
+  const lp = await linearProbe(train, test, {
+    l2Grid: cfg.eval.l2Grid,
+    maxIter: cfg.eval.maxIter,
+    numClasses: data.numClasses,
+  });
+  const knn = await knnClassify(train, test, majorityKnnOptions(cfg.eval.knnK, data.numClasses));
+  return {
+    full: { ratio: 0, mode: "mean-token", linear: lp.accuracy, knn: knn.accuracy },
+    drops: [],
+    redundancy: [],
+  };
+}
+
 /** Redundancy of the tokens after each block: mean cosine similarity to the mean token and the share above 0.9. */
 export interface BlockRedundancy {
   block: number;
@@ -127,8 +148,9 @@ export async function tokenRedundancy(
 export interface PcaeEval {
   /** No dropping. */
   full: DropAccuracy;
-  /** Each drop setting of the profile (empty for the random-init baseline). */
+  /** Each drop setting of the profile (empty for the random-init and pixel baselines). */
   drops: DropAccuracy[];
+  /** Token redundancy per block (empty for the pixel baseline, which has no tokens). */
   redundancy: BlockRedundancy[];
 }
 

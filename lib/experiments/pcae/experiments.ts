@@ -11,7 +11,7 @@ import { toBatch } from "../../data/batch.ts";
 import { backendInfo } from "../../backend/mod.ts";
 import { baseRun } from "./config.ts";
 import { disposeModel } from "./model.ts";
-import { type PcaeContext, type PcaeRunResult, randomInit, runPcae, trainedModel } from "./run.ts";
+import { type PcaeContext, type PcaeRunResult, randomInit, rawPixels, runPcae, trainedModel } from "./run.ts";
 import type { PcaeEval } from "./evaluate.ts";
 import { inferenceThroughput, stepSeconds } from "./timing.ts";
 import { emitProgress } from "../../progress.ts";
@@ -22,18 +22,21 @@ export interface MethodRuns {
   mae: PcaeRunResult[];
   pcae: PcaeRunResult[];
   random: PcaeEval[];
+  /** The raw-pixel baseline of each seed (linear probe and kNN on the pixels). */
+  pixels: PcaeEval[];
 }
 
-/** MAE and PCAE pretraining and the random-init baseline for seeds 0 … cfg.seeds − 1 (side by side on the pool). */
+/** MAE and PCAE pretraining, the random-init and raw-pixel baselines for seeds 0 … cfg.seeds − 1 (side by side on the pool). */
 export async function methodRuns(ctx: PcaeContext): Promise<MethodRuns> {
   const seeds = Array.from({ length: ctx.cfg.seeds }, (_, i) => i);
-  emitProgress({ kind: "plan", runs: 3 * seeds.length, cached: 0 });
-  const [mae, pcae, random] = await Promise.all([
+  emitProgress({ kind: "plan", runs: 4 * seeds.length, cached: 0 });
+  const [mae, pcae, random, pixels] = await Promise.all([
     Promise.all(seeds.map((s) => runPcae(ctx, baseRun(ctx.cfg, "mae", s)))),
     Promise.all(seeds.map((s) => runPcae(ctx, baseRun(ctx.cfg, "pcae", s)))),
     Promise.all(seeds.map((s) => randomInit(ctx, s))),
+    Promise.all(seeds.map((s) => rawPixels(ctx, s))),
   ]);
-  return { seeds, mae, pcae, random };
+  return { seeds, mae, pcae, random, pixels };
 }
 
 /** Inference throughput (images/s) of one seed's pretrained PCAE student at each drop ratio. */

@@ -58,6 +58,7 @@ export function throughputSpec(cfg: PcaeConfig, tp: ThroughputResult[], table: P
 /** Linear-probe and kNN accuracy (%) of random init, MAE and PCAE after the same steps. */
 export function methodsSpec(runs: MethodRuns): VegaLiteSpec {
   const rows: [string, { linear: number; knn: number }[]][] = [
+    ["raw pixels", runs.pixels.map((e) => ({ linear: e.full.linear.mean, knn: e.full.knn.mean }))],
     ["random init", runs.random.map((e) => ({ linear: e.full.linear.mean, knn: e.full.knn.mean }))],
     ["MAE", runs.mae.map((r) => ({ linear: r.eval.full.linear.mean, knn: r.eval.full.knn.mean }))],
     ["PCAE", runs.pcae.map((r) => ({ linear: r.eval.full.linear.mean, knn: r.eval.full.knn.mean }))],

@@ -29,7 +29,8 @@ import {
   type PcaeModel,
 } from "./model.ts";
 import { type PcaeData, pretrain } from "./pretrain.ts";
-import { evaluateEncoder, type PcaeEval } from "./evaluate.ts";
+import { evaluateEncoder, evaluatePlainEncoder, type PcaeEval } from "./evaluate.ts";
+import { pixelEncoder } from "../../models/pixels.ts";
 
 /** Bump when training or evaluation code changes what a cached entry would contain. */
 export const PCAE_CACHE_VERSION = 1;
@@ -47,8 +48,11 @@ export interface PcaeMethodContext {
  */
 export type PcaeContext = EngineContext<PcaeConfig, PcaeMethodContext, PcaeJob, PcaeRunResult | PcaeEval>;
 
-/** A job: a pretraining run, or the random-init baseline of a seed. */
-export type PcaeJob = { kind: "run"; run: PcaeRunSpec } | { kind: "random"; seed: number };
+/** A job: a pretraining run, or a baseline of a seed (the random-init encoder, or the raw pixels). */
+export type PcaeJob =
+  | { kind: "run"; run: PcaeRunSpec }
+  | { kind: "random"; seed: number }
+  | { kind: "pixels"; seed: number };
 
 /** What a pretraining run measured. */
 export interface PcaeRunResult {
@@ -149,6 +153,9 @@ export function meanOf(x: readonly number[]): number {
 /** Compute a job in this thread (no cache lookup): what the method does on a miss. */
 export async function computeJob(ctx: PcaeMethodContext, job: PcaeJob): Promise<PcaeRunResult | PcaeEval> {
   const { cfg, data } = ctx;
+  if (job.kind === "pixels") {
+    return await evaluatePlainEncoder(cfg, pixelEncoder(cfg.imageSize, data.train.channels), data);
+  }
   if (job.kind === "random") {
     const enc = buildEncoder(cfg, job.seed);
     try {
@@ -178,6 +185,17 @@ export async function computeJob(ctx: PcaeMethodContext, job: PcaeJob): Promise<
 
 /** The cache key of a job's result. */
 export function jobKey(cfg: PcaeConfig, job: PcaeJob) {
+  if (job.kind === "pixels") {
+    const { dataset, imageSize } = cfg;
+    return {
+      what: "pcae-pixels-eval",
+      v: PCAE_CACHE_VERSION,
+      dataset,
+      imageSize,
+      eval: evalKey(cfg),
+      seed: job.seed,
+    };
+  }
   return job.kind === "run" ? { ...modelKey(cfg, job.run), what: "pcae-eval", eval: evalKey(cfg) } : {
     what: "pcae-random-eval",
     v: PCAE_CACHE_VERSION,
@@ -190,7 +208,9 @@ export function jobKey(cfg: PcaeConfig, job: PcaeJob) {
 }
 
 function jobLabel(job: PcaeJob): string {
-  return job.kind === "run" ? runLabel(job.run) : `random init · seed ${job.seed}`;
+  return job.kind === "run"
+    ? runLabel(job.run)
+    : `${job.kind === "random" ? "random init" : "raw pixels"} · seed ${job.seed}`;
 }
 
 /** The PCAE reproduction's method: what the run engine computes for a {@link PcaeJob}. */
@@ -219,4 +239,9 @@ export async function runPcae(ctx: PcaeContext, run: PcaeRunSpec): Promise<PcaeR
 /** Evaluate the randomly initialised encoder of `seed` (the baseline every method must beat). */
 export async function randomInit(ctx: PcaeContext, seed: number): Promise<PcaeEval> {
   return await runJob(ctx, { kind: "random", seed }) as PcaeEval;
+}
+
+/** Evaluate a linear probe (and kNN) on the raw pixels of `seed`'s probe images: the floor of every arm. */
+export async function rawPixels(ctx: PcaeContext, seed: number): Promise<PcaeEval> {
+  return await runJob(ctx, { kind: "pixels", seed }) as PcaeEval;
 }

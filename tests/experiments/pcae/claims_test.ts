@@ -53,6 +53,7 @@ const runs: MethodRuns = {
   mae: seeds.map((s) => runOf("mae", s, evalOf(0.40 + 0.01 * s, 0.1))),
   pcae: seeds.map((s) => runOf("pcae", s, evalOf(0.41 + 0.01 * s, 0.1))),
   random: seeds.map((s) => evalOf(0.30 + 0.01 * s, 0)),
+  pixels: seeds.map((s) => evalOf(0.25 + 0.01 * s, 0)),
 };
 
 Deno.test("pairedDiff, accuracyAt, exact", () => {

@@ -41,6 +41,7 @@ const runs: MethodRuns = {
   mae: [run(0.3), run(0.32)],
   pcae: [run(0.4), run(0.41)],
   random: [ev(0.2), ev(0.25)],
+  pixels: [ev(0.15), ev(0.16)],
 };
 
 Deno.test("figure specs: the points they plot, and they render", async () => {
@@ -58,5 +59,8 @@ Deno.test("figure specs: the points they plot, and they render", async () => {
   const tv = (t.data as { values: { series: string; x: string; mean: number }[] }).values;
   assertEquals(tv.find((p) => p.series === "ours" && p.x === "0.4")!.mean.toFixed(2), "1.40");
   assertEquals(tv.find((p) => p.series !== "ours" && p.x === "0.4")!.mean.toFixed(3), (538 / 286).toFixed(3));
-  for (const spec of [curve, t, methodsSpec(runs)]) assert((await renderSvg(spec)).startsWith("<svg"));
+  const methods = methodsSpec(runs);
+  const bars = (methods.data as { values: { x: string; series: string; mean: number }[] }).values;
+  assertEquals([...new Set(bars.map((b) => b.x))], ["raw pixels", "random init", "MAE", "PCAE"]);
+  for (const spec of [curve, t, methods]) assert((await renderSvg(spec)).startsWith("<svg"));
 });
