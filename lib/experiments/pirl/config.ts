@@ -53,7 +53,7 @@ import type { EncoderSpec } from "../../models/encoder_spec.ts";
 export { CPU_SHAPES };
 
 /** The compared pretraining methods (`pirl` with λ = 0 is NPID++). */
-export type Method = "random" | "supervised" | "jigsaw" | "pirl";
+export type Method = "random" | "pixels" | "supervised" | "jigsaw" | "pirl";
 
 /** One run: a method, its λ (PIRL family), its number of negatives (PIRL family) and the seed. */
 export interface RunSpec {
@@ -214,7 +214,7 @@ export function makeRun(
 
 /** Whether a run trains (everything but random init). */
 export function isTrained(run: RunSpec): boolean {
-  return run.method !== "random";
+  return run.method !== "random" && run.method !== "pixels";
 }
 
 /** Whether a run encodes the jigsaw patches (Jigsaw, and PIRL with λ > 0). */
@@ -225,7 +225,12 @@ export function usesPatches(run: RunSpec): boolean {
 /** The name of a run's method as the paper writes it: "PIRL", "NPID++" (λ = 0), "Jigsaw", … */
 export function methodName(run: Pick<RunSpec, "method" | "lambda">): string {
   if (run.method === "pirl") return run.lambda === 0 ? "NPID++" : "PIRL";
-  return { random: "random init", supervised: "supervised", jigsaw: "Jigsaw" }[run.method];
+  return {
+    random: "random init",
+    pixels: "raw pixels",
+    supervised: "supervised",
+    jigsaw: "Jigsaw",
+  }[run.method];
 }
 
 /** A short label of a run, e.g. "PIRL λ=0.5 · 512 negatives · seed 0". */

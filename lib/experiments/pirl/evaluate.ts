@@ -17,6 +17,7 @@
  * @module
  */
 import { tf } from "../../tf.ts";
+import { pixelEncoder } from "../../models/pixels.ts";
 import { Rng } from "../../rng.ts";
 import { toBatch } from "../../data/batch.ts";
 import { extractFeatures } from "../../eval/features.ts";
@@ -110,6 +111,26 @@ export async function invariance(
     tf.dispose([dEnc, dHeads]);
   }
   return { encoder: enc, heads: f && g ? heads : null };
+}
+
+/**
+ * The raw-pixel baseline: a linear probe on the pixels of the whole images (one "stage"), with the protocol of
+ * {@link stageProbes}; it has no jigsaw-invariance distances (no encoder to compare an image with its patches).
+ */
+export async function pixelEval(cfg: PirlConfig, data: PirlData): Promise<PirlEvalResult> {
+  const enc = pixelEncoder(cfg.imageSize, data.train.channels);
+  const opts = { labelSet: data.label, batch: { size: cfg.imageSize }, batchSize: 250 };
+  const train = await extractFeatures(enc, data.train, opts);
+  const test = await extractFeatures(enc, data.test, opts);
+  const lp = await linearProbe(train, test, {
+    l2Grid: cfg.eval.l2Grid,
+    maxIter: cfg.eval.maxIter,
+    numClasses: data.numClasses,
+  });
+  return {
+    stages: [{ stage: 0, dim: train.dim, accuracy: lp.accuracy, bestL2: lp.bestL2 }],
+    invariance: { encoder: [], heads: null },
+  };
 }
 
 /** Evaluate a trained model: per-stage probes and invariance distances. */

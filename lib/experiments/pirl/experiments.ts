@@ -51,7 +51,10 @@ export function summarize(name: string, runs: PirlRunResult[]): ConfigResult {
       (_, s) => meanCI(runs.map((r) => r.eval.stages[s].accuracy.mean)),
     ),
     best: meanCI(runs.map(bestStage)),
-    invariance: meanCI(runs.map(meanDistance)),
+    // the raw-pixel baseline has no invariance distances: an undefined estimate
+    invariance: runs.every((r) => r.eval.invariance.encoder.length > 0)
+      ? meanCI(runs.map(meanDistance))
+      : { mean: NaN, ci95: [NaN, NaN], n: 0 },
   };
 }
 
@@ -101,18 +104,21 @@ export function extraLambdas(ctx: PirlContext): number[] {
   return ctx.cfg.lambdas.filter((l) => l !== 0 && l !== ctx.cfg.base.lambda);
 }
 
-/** Everything the notebook compares: the five methods and the λ ablation (runs queued together). */
+/** Everything the notebook compares: the five methods, the λ ablation and the raw pixels (runs queued together). */
 export interface PirlStudy {
   /** random init, supervised, Jigsaw, NPID++, PIRL (in {@link METHODS} order). */
   methods: ConfigResult[];
   /** PIRL at every λ of the ablation, ascending (0 = NPID++, the base λ = PIRL), empty without an ablation. */
   lambdas: { lambda: number; result: ConfigResult }[];
+  /** The raw-pixel baseline (a linear probe on the pixels) of every seed. */
+  pixels: ConfigResult;
 }
 
 /** Train (or load) and evaluate every run of the study. */
 export async function runStudy(ctx: PirlContext): Promise<PirlStudy> {
   const extra = extraLambdas(ctx);
-  const results = await runAll(ctx, methodSpecs(ctx, extra));
+  const pixelSpecs = seedList(ctx).map((s) => makeRun(ctx.cfg, "pixels", s));
+  const results = await runAll(ctx, [...methodSpecs(ctx, extra), ...pixelSpecs]);
   const byConfig = groupBy(results, (r) => `${r.method}/${r.method === "pirl" ? r.lambda : ""}`);
   const get = (method: Method, lambda?: number) =>
     byConfig.get(`${method}/${method === "pirl" ? (lambda ?? ctx.cfg.base.lambda) : ""}`)!;
@@ -125,7 +131,7 @@ export async function runStudy(ctx: PirlContext): Promise<PirlStudy> {
   const lambdas = extra.length === 0 ? [] : [...new Set([0, ctx.cfg.base.lambda, ...extra])]
     .sort((a, b) => a - b)
     .map((lambda) => ({ lambda, result: summarize(`λ=${lambda}`, get("pirl", lambda)) }));
-  return { methods, lambdas };
+  return { methods, lambdas, pixels: summarize("raw pixels", get("pixels")) };
 }
 
 /** The method result of a study by display name ("PIRL", "Jigsaw", …); throws if absent. */

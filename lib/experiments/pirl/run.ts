@@ -22,7 +22,7 @@ import {
   pirlModelVariables,
 } from "./model.ts";
 import { type PirlData, pretrainPirl } from "./pretrain.ts";
-import { evaluatePirlRun, type PirlEvalResult } from "./evaluate.ts";
+import { evaluatePirlRun, type PirlEvalResult, pixelEval } from "./evaluate.ts";
 
 /** Bump when training or evaluation code changes what a cached entry would contain. */
 export const PIRL_CACHE_VERSION = 1;
@@ -120,6 +120,19 @@ export const pirlMethod: Method<PirlConfig, PirlMethodContext, RunSpec, PirlRunR
   load: async (cfg, cache) => ({ cfg, data: await loadPirlData(cfg), ...(cache ? { cache } : {}) }),
   key: (cfg, run) => ({ ...modelKey(cfg, run), what: "pirl-eval", eval: cfg.eval }),
   async compute(ctx, run) {
+    if (run.method === "pixels") {
+      const evalResult = await pixelEval(ctx.cfg, ctx.data);
+      return {
+        run,
+        label: runLabel(run),
+        steps: 0,
+        status: "done",
+        trainSeconds: 0,
+        z: null,
+        lossCurve: [],
+        eval: evalResult,
+      };
+    }
     const { model, losses, status, seconds, z } = await trainedPirlModel(ctx, run);
     try {
       return {

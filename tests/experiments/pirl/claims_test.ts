@@ -23,6 +23,7 @@ function study(pirlLast: number, jigsawDistance: number): PirlStudy {
       cfgOf("PIRL", (s) => fakeRun("pirl", s, [0.3, 0.45, pirlLast + 0.02 * s], [0.3 + 0.01 * s])),
     ],
     lambdas: [],
+    pixels: cfgOf("raw pixels", (s) => fakeRun("pixels", s, [0.25 + 0.01 * s])),
   };
 }
 

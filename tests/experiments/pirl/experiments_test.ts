@@ -22,7 +22,7 @@ Deno.test("summarize: per-stage means, best stage per seed, mean distance per se
   // two seeds: t(0.975, 1) = 12.706, sd of {0.5, 0.6} = 0.0707 → half-width 0.635
   assertAlmostEquals(s.best.ci95[1] - s.best.mean, 12.7062 * 0.05, 1e-3);
   assertAlmostEquals(s.invariance.mean, 0.45, 1e-12);
-  assertThrows(() => method({ methods: [s], lambdas: [] }, "Jigsaw"), Error, "Jigsaw");
+  assertThrows(() => method({ methods: [s], lambdas: [], pixels: s }, "Jigsaw"), Error, "Jigsaw");
 });
 
 Deno.test("methodSpecs: every method per seed, NPID++ as λ = 0, the extra λ values queued behind", () => {

@@ -76,3 +76,19 @@ Deno.test("runPirl: the gpu profile's model (ResNet-18) and protocol run end to 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("runPirl: the raw-pixel baseline probes the pixels, trains nothing and leaks nothing", async () => {
+  const { cfg, data } = await tiny();
+  const dir = await Deno.makeTempDir();
+  try {
+    const tensors = tf.memory().numTensors;
+    const r = await runPirl({ cfg, data, cache: { dir }, log: null }, makeRun(cfg, "pixels", 0));
+    assertEquals(tf.memory().numTensors, tensors);
+    assertEquals([r.steps, r.trainSeconds, r.z, r.eval.stages.length], [0, 0, null, 1]);
+    assertEquals(r.eval.stages[0].dim, cfg.imageSize * cfg.imageSize * data.train.channels);
+    assert(r.eval.stages[0].accuracy.mean >= 0 && r.eval.stages[0].accuracy.mean <= 1);
+    assertEquals(r.label, "raw pixels · seed 0");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
