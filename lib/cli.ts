@@ -49,6 +49,7 @@ export type CliValues<T extends OptionTable> = {
 
 /** A bad command line: the message is one line naming the option. */
 export class CliError extends Error {
+  /** "CliError". */
   override name = "CliError";
 }
 

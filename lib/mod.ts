@@ -72,6 +72,7 @@ export * from "./cli.ts";
 export * from "./cache.ts";
 export * from "./runs/method.ts";
 export * from "./runs/engine.ts";
+export * from "./worker_pool.ts";
 export * from "./progress.ts";
 export * from "./train/cached_weights.ts";
 export * from "./report/figure.ts";

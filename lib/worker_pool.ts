@@ -75,6 +75,7 @@ export class WorkerPool<Init, Job, Result> {
   #closed = false;
 
   /**
+   * Start `size` workers from `moduleUrl`, each set up with `init`; jobs queue until a worker is ready.
    * @param moduleUrl the worker module (it calls {@link serveJobs}).
    * @param init the value every worker's setup receives (structured-cloneable).
    * @param size the number of workers (≥ 1).
@@ -221,8 +222,11 @@ export function serveJobs<Init, Job, Result>(
 
 /** What an experiment's run workers start with: its configuration, the backend and the cache options. */
 export interface RunWorkerInit<Cfg> {
+  /** The experiment's configuration (every worker builds the same data from it). */
   cfg: Cfg;
+  /** The backend each worker starts (wasm or cpu). */
   backend: BackendName;
+  /** Cache options (directory, freshness) the workers store their results with. */
   cache?: CacheOptions;
 }
 
