@@ -19,7 +19,9 @@ import type { PirlRunResult } from "./run.ts";
 
 /** The published tables the claims cite. */
 export interface PirlPapers {
+  /** Table 2: linear-probe accuracy (%) of each method on the paper's datasets. */
   linear: PaperTable;
+  /** Table 7: ImageNet linear-probe accuracy (%) per ResNet-50 stage. */
   perLayer: PaperTable;
 }
 

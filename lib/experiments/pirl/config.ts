@@ -57,11 +57,13 @@ export type Method = "random" | "pixels" | "supervised" | "jigsaw" | "pirl";
 
 /** One run: a method, its λ (PIRL family), its number of negatives (PIRL family) and the seed. */
 export interface RunSpec {
+  /** The pretraining method. */
   method: Method;
   /** Weight of the jigsaw term of eq. 5 (pirl only; 0 = NPID++). */
   lambda: number;
   /** Negatives drawn from the memory bank per step (pirl only). */
   negatives: number;
+  /** Seed of the initialisation, batches and views (0, 1, …). */
   seed: number;
 }
 
@@ -70,6 +72,7 @@ export type NceZ = number | "estimate";
 
 /** Everything fixed within a profile. */
 export interface PirlConfig {
+  /** The profile this configuration belongs to. */
   profile: Profile;
   /** The data (shapes at the cpu profile; CIFAR-10 where the user has it): see {@link DataSpec}. */
   dataset: DataSpec & { name: "shapes" | "cifar10" };
@@ -92,6 +95,7 @@ export interface PirlConfig {
     /** Per-patch colour-distortion strength (0: none). */
     colorStrength: number;
   };
+  /** The encoder φ shared by whole images and patches. */
   encoder: EncoderSpec;
   /** Dimension of f, g and the memory bank (PIRL: 128). */
   embedDim: number;
@@ -105,9 +109,11 @@ export interface PirlConfig {
   base: { lambda: number; negatives: number };
   /** Adam with linear warm-up then cosine decay. */
   optimizer: { lr: number; weightDecay: number; warmupFraction: number };
+  /** Images per training step. */
   batchSize: number;
   /** Optimisation steps of every trained run. */
   steps: number;
+  /** Linear-probe and invariance evaluation settings. */
   eval: {
     /** λ grid of the linear probe. */
     l2Grid: number[];

@@ -37,6 +37,7 @@ export interface StageProbe {
   dim: number;
   /** Test accuracy with its Wilson 95% CI over test images. */
   accuracy: Estimate;
+  /** The probe's L2 penalty λ chosen on a validation split of the training set. */
   bestL2: number;
 }
 
@@ -50,7 +51,9 @@ export interface InvarianceResult {
 
 /** What one evaluated run measured (plain JSON, cached). */
 export interface PirlEvalResult {
+  /** Linear probe of every encoder stage, first stage first (one entry for raw pixels). */
   stages: StageProbe[];
+  /** Jigsaw-invariance distances (empty for raw pixels). */
   invariance: InvarianceResult;
 }
 

@@ -15,6 +15,7 @@ import { runJobs } from "../../runs/engine.ts";
 export interface ConfigResult {
   /** Display name ("PIRL", "NPID++", "Jigsaw", "supervised", "random init", or "λ=0.25" …). */
   name: string;
+  /** The configuration's runs, one per seed in seed order. */
   runs: PirlRunResult[];
   /** Linear-probe accuracy of every encoder stage over seeds. */
   stages: Estimate[];

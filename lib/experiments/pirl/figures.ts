@@ -11,7 +11,9 @@ export * from "../../report/charts.ts";
 
 /** One histogram series: a name and its values. */
 export interface HistogramSeries {
+  /** Legend name of the series. */
   name: string;
+  /** The values to bin (distances in [0, 2]). */
   values: number[];
 }
 

@@ -26,7 +26,9 @@ export type HeadName = "f" | "g" | "jigsaw" | "classifier";
 
 /** The encoder and the heads of a run. */
 export interface PirlModel {
+  /** The encoder φ, shared by whole images and patches. */
   encoder: Encoder;
+  /** The heads the run's method trains (none for random init). */
   heads: Partial<Record<HeadName, Head>>;
 }
 

@@ -41,12 +41,15 @@ export type PirlData = LabeledSplits;
 
 /** The outcome of training. */
 export interface PirlPretrainResult {
+  /** The trained encoder and heads. */
   model: PirlModel;
   /** Loss of every step. */
   losses: number[];
+  /** Steps scheduled (the profile's steps; 0 for random init). */
   steps: number;
   /** "done", or "non-finite" when the loss diverged (the model is left as before that step). */
   status: "done" | "non-finite";
+  /** Wall-clock seconds of training. */
   seconds: number;
   /** The NCE normalising constant used (PIRL-family runs), else null. */
   z: number | null;

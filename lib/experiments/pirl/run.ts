@@ -32,7 +32,9 @@ export type PirlPool = MethodPool<PirlConfig, RunSpec, PirlRunResult>;
 
 /** What a PIRL job computes in: the configuration, the data, the cache options. */
 export interface PirlMethodContext {
+  /** The profile's configuration. */
   cfg: PirlConfig;
+  /** The training and test images, loaded once per context. */
   data: PirlData;
   /** Cache options (directory, freshness); default the shared cache. */
   cache?: CacheOptions;
@@ -46,9 +48,13 @@ export type PirlContext = EngineContext<PirlConfig, PirlMethodContext, RunSpec, 
 
 /** What a run measured. */
 export interface PirlRunResult {
+  /** The run's spec. */
   run: RunSpec;
+  /** Short display label of the run ({@link runLabel}). */
   label: string;
+  /** Training steps taken (0 for random init and raw pixels). */
   steps: number;
+  /** "done", or "non-finite" when the loss diverged. */
   status: "done" | "non-finite";
   /** Training seconds (of the session that trained it). */
   trainSeconds: number;
@@ -56,6 +62,7 @@ export interface PirlRunResult {
   z: number | null;
   /** About 20 points of the loss curve ([step, mean loss]). */
   lossCurve: [number, number][];
+  /** The linear probes and invariance distances. */
   eval: PirlEvalResult;
 }
 
