@@ -44,41 +44,57 @@ export type PcaeMethod = "mae" | "pcae";
 
 /** One pretraining run. */
 export interface PcaeRunSpec {
+  /** MAE (pixel targets) or PCAE (teacher-feature targets). */
   method: PcaeMethod;
   /** Fraction of the patches hidden from the student. */
   maskRatio: number;
   /** Optimisation steps. */
   steps: number;
+  /** Seed of the initialisation, batches and masks. */
   seed: number;
 }
 
 /** ViT encoder settings (student and teacher). */
 export interface EncoderConfig {
+  /** Token width. */
   dim: number;
+  /** Number of transformer blocks. */
   depth: number;
+  /** Attention heads per block. */
   heads: number;
+  /** Patch side in pixels. */
   patchSize: number;
+  /** MLP hidden width as a multiple of `dim`. */
   mlpRatio: number;
 }
 
 /** Decoder settings (shared by MAE and PCAE). */
 export interface DecoderConfig {
+  /** Token width of the decoder. */
   dim: number;
+  /** Number of decoder blocks. */
   depth: number;
+  /** Attention heads per decoder block. */
   heads: number;
 }
 
 /** Everything fixed within a profile. */
 export interface PcaeConfig {
+  /** The profile this configuration belongs to. */
   profile: Profile;
   /** The data (shapes at the cpu profile; CIFAR-10 where the user has it): see {@link DataSpec}. */
   dataset: DataSpec & { name: "shapes" | "cifar10" };
+  /** Side of the (square) images in pixels. */
   imageSize: number;
+  /** The student ViT (and the PCAE teacher, the same shape). */
   encoder: EncoderConfig;
+  /** The decoder shared by MAE and PCAE. */
   decoder: DecoderConfig;
   /** PCAE's teacher: fraction dropped at each stage, and before which blocks (0-based). */
   teacher: { dropRatio: number; dropBefore: number[]; momentum: [number, number] };
+  /** AdamW with linear warm-up then cosine decay (`warmupFraction` of the steps). */
   optimizer: { lr: number; weightDecay: number; warmupFraction: number };
+  /** Images per training step. */
   batchSize: number;
   /** The default run (mask ratio, steps); the comparisons vary the method and seed. */
   base: { maskRatio: number; steps: number };
@@ -86,17 +102,22 @@ export interface PcaeConfig {
   dropRatios: number[];
   /** Drop ratios at which random dropping is evaluated as the baseline of the mean-token rule. */
   randomDropRatios: number[];
+  /** Evaluation settings of the linear probe, the kNN and the timings. */
   eval: {
     /** Training images of the linear probe / kNN (the first n of the training split). */
     probeTrain: number;
     /** "PCAE matches MAE": the paired accuracy gap must lie within ± this many pp (fixed before any run). */
     matchTolerance: number;
+    /** λ grid of the linear probe. */
     l2Grid: number[];
+    /** L-BFGS iterations per probe fit. */
     maxIter: number;
+    /** Neighbours of the cosine kNN (majority vote). */
     knnK: number;
     /** Timing: batch of images per forward / per step, warm-up and timed repetitions. */
     timing: { batch: number; warmup: number; repeats: number };
   };
+  /** Seeds per compared configuration. */
   seeds: number;
 }
 

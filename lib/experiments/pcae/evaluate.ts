@@ -26,7 +26,9 @@ import { dropKeepFn, type DropMode, meanTokenSimilarity } from "./redundancy.ts"
 
 /** How the encoder drops tokens at inference: `ratio` of the patch tokens before each of the teacher's drop blocks. */
 export interface DropSetting {
+  /** Fraction of the remaining patch tokens dropped before each drop block (0: none). */
   ratio: number;
+  /** Which tokens are dropped: the most redundant (mean-token rule) or random ones. */
   mode: DropMode;
 }
 
@@ -57,7 +59,9 @@ export function droppingEncoder(
 
 /** Linear-probe and kNN accuracy at one drop setting. */
 export interface DropAccuracy extends DropSetting {
+  /** Linear-probe test accuracy (fraction) with its Wilson 95% CI. */
   linear: Estimate;
+  /** kNN test accuracy (fraction) with its Wilson 95% CI. */
   knn: Estimate;
 }
 
@@ -110,8 +114,11 @@ export async function evaluatePlainEncoder(cfg: PcaeConfig, enc: Encoder, data: 
 
 /** Redundancy of the tokens after each block: mean cosine similarity to the mean token and the share above 0.9. */
 export interface BlockRedundancy {
+  /** Block index (0 = output of the first block). */
   block: number;
+  /** Mean cosine similarity of the patch tokens to the mean patch token. */
   meanSimilarity: number;
+  /** Fraction of the patch tokens whose cosine similarity to the mean token exceeds 0.9. */
   shareAbove90: number;
 }
 

@@ -18,9 +18,13 @@ import { emitProgress } from "../../progress.ts";
 
 /** The runs of every seed. */
 export interface MethodRuns {
+  /** The seeds, 0 … cfg.seeds − 1; the arrays below are in this order. */
   seeds: number[];
+  /** The MAE run of each seed. */
   mae: PcaeRunResult[];
+  /** The PCAE run of each seed. */
   pcae: PcaeRunResult[];
+  /** The random-init student of each seed, evaluated without dropping. */
   random: PcaeEval[];
   /** The raw-pixel baseline of each seed (linear probe and kNN on the pixels). */
   pixels: PcaeEval[];
@@ -41,8 +45,11 @@ export async function methodRuns(ctx: PcaeContext): Promise<MethodRuns> {
 
 /** Inference throughput (images/s) of one seed's pretrained PCAE student at each drop ratio. */
 export interface ThroughputResult {
+  /** Seed of the PCAE run timed. */
   seed: number;
+  /** Inference drop ratios timed (the profile's `dropRatios`). */
   ratios: number[];
+  /** Images per second at each ratio (median over the timed repeats). */
   imagesPerSecond: number[];
 }
 
@@ -100,8 +107,11 @@ export async function dropThroughput(ctx: PcaeContext): Promise<ThroughputResult
 
 /** Median seconds per pretraining step of MAE and PCAE for one seed's initialisation. */
 export interface StepTiming {
+  /** Seed of the initialisation timed. */
   seed: number;
+  /** Median seconds per MAE step. */
   mae: number;
+  /** Median seconds per PCAE step. */
   pcae: number;
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { Rng } from "../../rng.ts";
-import type { Tensor } from "../../tf.ts";
+import type { Tensor, Variable } from "../../tf.ts";
 import { type VisionTransformer, vit } from "../../models/vit.ts";
 import { MaeDecoder } from "../../models/mae_decoder.ts";
 import type { NamedVariables } from "../../models/layers.ts";
@@ -16,8 +16,11 @@ import { CENTER_INPUT, type PcaeConfig, type PcaeMethod } from "./config.ts";
 
 /** The networks of a run. */
 export interface PcaeModel {
+  /** The method the model was built for. */
   method: PcaeMethod;
+  /** The ViT encoder that is trained and evaluated. */
   student: VisionTransformer;
+  /** Predicts the masked patches' targets (pixels for MAE, teacher features for PCAE). */
   decoder: MaeDecoder;
   /** PCAE's momentum encoder (null for MAE). */
   teacher: VisionTransformer | null;
@@ -75,7 +78,7 @@ export function modelVariables(m: PcaeModel): NamedVariables {
 }
 
 /** The variables the optimiser updates: the student's and the decoder's trainable ones (not the teacher). */
-export function trainableVariables(m: PcaeModel) {
+export function trainableVariables(m: PcaeModel): Variable[] {
   return [...m.student.trainableVariables(), ...m.decoder.trainableVariables()];
 }
 

@@ -19,6 +19,7 @@ import { tf } from "../../tf.ts";
 import { Rng } from "../../rng.ts";
 import { toBatch } from "../../data/batch.ts";
 import { adamw, excludeBiasAndNorm } from "../../train/optimizers.ts";
+import type { Optimizer } from "../../train/types.ts";
 import { warmupCosine } from "../../train/schedules.ts";
 import { trainLoop } from "../../train/loop.ts";
 import { emaUpdate } from "../../train/ema.ts";
@@ -35,7 +36,9 @@ export type PcaeData = LabeledSplits;
 
 /** A batch's split of patch positions: visible (student) and masked, both ascending, per sample. */
 export interface MaskSplit {
+  /** Per sample, the patch indices the student sees. */
   visible: number[][];
+  /** Per sample, the patch indices hidden from the student (the targets). */
   masked: number[][];
 }
 
@@ -150,7 +153,7 @@ export function stepBatch(
 }
 
 /** The optimiser of a run: AdamW (β₂ 0.95, no decay on biases and norms). */
-export function makeOptimizer(cfg: PcaeConfig, model: PcaeModel) {
+export function makeOptimizer(cfg: PcaeConfig, model: PcaeModel): Optimizer {
   return adamw(trainableVariables(model), {
     beta2: 0.95,
     weightDecay: cfg.optimizer.weightDecay,
@@ -160,9 +163,13 @@ export function makeOptimizer(cfg: PcaeConfig, model: PcaeModel) {
 
 /** The outcome of training. */
 export interface PretrainResult {
+  /** The trained student, decoder and (PCAE) teacher. */
   model: PcaeModel;
+  /** Loss of every step taken. */
   losses: number[];
+  /** "done", or "non-finite" when the loss diverged (training stopped there). */
   status: "done" | "non-finite";
+  /** Wall-clock seconds of training. */
   seconds: number;
 }
 

@@ -37,8 +37,11 @@ export const PCAE_CACHE_VERSION = 1;
 
 /** What a PCAE job computes in: the configuration, the data, the cache options. */
 export interface PcaeMethodContext {
+  /** The profile's configuration. */
   cfg: PcaeConfig;
+  /** The training and test images, loaded once per context. */
   data: PcaeData;
+  /** Cache options (directory, freshness); default the shared cache. */
   cache?: CacheOptions;
 }
 
@@ -56,16 +59,21 @@ export type PcaeJob =
 
 /** What a pretraining run measured. */
 export interface PcaeRunResult {
+  /** The run's spec. */
   run: PcaeRunSpec;
+  /** Short display label of the run ({@link runLabel}). */
   label: string;
+  /** "done", or "non-finite" when the loss diverged. */
   status: "done" | "non-finite";
   /** Training seconds (of the session that trained it). */
   trainSeconds: number;
-  /** Mean loss over the first and last 10% of the steps. */
+  /** Mean loss over the first 10% of the steps. */
   firstLoss: number;
+  /** Mean loss over the last 10% of the steps. */
   finalLoss: number;
   /** About 20 points of the loss curve ([step, loss]). */
   lossCurve: [number, number][];
+  /** Evaluation of the student encoder, with and without dropping. */
   eval: PcaeEval;
 }
 
@@ -184,7 +192,7 @@ export async function computeJob(ctx: PcaeMethodContext, job: PcaeJob): Promise<
 }
 
 /** The cache key of a job's result. */
-export function jobKey(cfg: PcaeConfig, job: PcaeJob) {
+export function jobKey(cfg: PcaeConfig, job: PcaeJob): Record<string, unknown> {
   if (job.kind === "pixels") {
     const { dataset, imageSize } = cfg;
     return {

@@ -62,7 +62,12 @@ export async function inferenceThroughput(
  * Stepper for one method: a fresh model of `seed`, its optimiser, a fixed batch `x` and mask; `step()` runs a
  * full training step (loss, gradients, AdamW update, and PCAE's EMA update) and resolves with its seconds.
  */
-export function makeStepper(cfg: PcaeConfig, method: PcaeMethod, seed: number, x: tf.Tensor4D) {
+export function makeStepper(
+  cfg: PcaeConfig,
+  method: PcaeMethod,
+  seed: number,
+  x: tf.Tensor4D,
+): { step(): Promise<number>; dispose(): void } {
   const model = buildModel(cfg, method, seed);
   const variables = trainableVariables(model);
   const optimizer = makeOptimizer(cfg, model);
