@@ -18,6 +18,7 @@ import { TRANSFORM_TASKS, type TransformTask } from "./transform_prediction.ts";
 export interface ConfigResult {
   /** Short name of the configuration (e.g. "τ=0.5, l2"). */
   name: string;
+  /** The configuration's runs, one per seed in seed order. */
   runs: RunResult[];
   /** Linear-probe accuracy on h over seeds. */
   linear: Estimate;
@@ -90,8 +91,11 @@ export async function baselines(ctx: SimclrContext): Promise<Baselines> {
 
 /** One cell of the Figure 5 grid: `row` then `col` on branch 1 (the diagonal tests one transform). */
 export interface GridCell {
+  /** Transform applied first on branch 1. */
   row: TransformName;
+  /** Transform applied second on branch 1 (equal to `row` on the diagonal). */
   col: TransformName;
+  /** The transforms the cell tests ({@link cellTransforms}). */
   tested: TransformName[];
   /** The seed-0 run's linear accuracy with a bootstrap 95% CI over test images. */
   single: Estimate;
@@ -101,7 +105,9 @@ export interface GridCell {
 
 /** The Figure 5 grid. */
 export interface GridResult {
+  /** The grid's transforms, in row (and column) order. */
   transforms: TransformName[];
+  /** Every cell, row-major. */
   cells: GridCell[];
 }
 
@@ -162,8 +168,11 @@ export async function augmentationGrid(ctx: SimclrContext): Promise<GridResult> 
 export interface StrengthResult {
   /** The paper's column name: "1/8", "1/4", "1/2", "1", "1(+Blur)". */
   column: string;
+  /** Colour-distortion strength s. */
   strength: number;
+  /** Whether Gaussian blur is added to the pipeline. */
   blur: boolean;
+  /** SimCLR pretraining at this strength. */
   simclr: ConfigResult;
   /** The supervised baseline (its own classifier's accuracy in `classifier`). */
   supervised: ConfigResult & { classifier: Estimate };
@@ -205,11 +214,15 @@ export async function colourStrength(ctx: SimclrContext): Promise<StrengthResult
 
 /** One row of Table 5. */
 export interface TemperatureResult {
+  /** Whether the embeddings are ℓ2-normalised before the NT-Xent similarities. */
   l2: boolean;
+  /** NT-Xent temperature τ. */
   tau: number;
+  /** The runs at this temperature and their linear / kNN accuracy. */
   result: ConfigResult;
   /** Held-out NT-Xent diagnostics over seeds. */
   entropy: Estimate;
+  /** Held-out contrastive accuracy (fraction of anchors whose positive has the largest logit), over seeds. */
   contrastiveAccuracy: Estimate;
 }
 
@@ -242,7 +255,9 @@ export async function temperatureL2(ctx: SimclrContext): Promise<TemperatureResu
 
 /** One head of Figure 8, with the accuracy of h and (for heads) of z = g(h). */
 export interface HeadResult {
+  /** The projection head g(·): non-linear, linear, or none (identity). */
   head: "mlp" | "linear" | "none";
+  /** The runs with this head and their accuracy on h. */
   result: ConfigResult;
   /** Linear accuracy on z (NaN estimate for "none"). */
   linearZ: Estimate;
@@ -264,9 +279,13 @@ export async function projectionHead(ctx: SimclrContext): Promise<HeadResult[]> 
 
 /** One task of Table 3 over seeds. */
 export interface TransformInfoResult {
+  /** The transformation predicted. */
   task: TransformTask;
+  /** Chance accuracy of the task (fraction: 1 / its number of classes). */
   chance: number;
+  /** MLP-probe test accuracy (fraction) on h over seeds. */
   h: Estimate;
+  /** MLP-probe test accuracy (fraction) on z = g(h) over seeds. */
   z: Estimate;
   /** Per-seed h − z accuracy gap. */
   gap: Estimate;
@@ -319,8 +338,11 @@ export async function lossFunctions(ctx: SimclrContext): Promise<ConfigResult[]>
 
 /** One cell of Figure 9. */
 export interface BatchEpochResult {
+  /** Pairs per training step. */
   batchSize: number;
+  /** Passes over the training images. */
   epochs: number;
+  /** The runs of the cell and their accuracy. */
   result: ConfigResult;
 }
 

@@ -64,7 +64,10 @@ export class SimclrArms {
   readonly records: ArmRecords = {};
   readonly #random: Map<number, number>;
 
-  /** @param randomInit the random-init baseline's runs (one per seed). */
+  /**
+   * Index the random-init baseline's linear accuracy by seed.
+   * @param randomInit the random-init baseline's runs (one per seed).
+   */
   constructor(randomInit: ConfigResult) {
     this.#random = bySeed(randomInit.runs, linear);
   }
@@ -409,10 +412,15 @@ export function batchClaims(rows: BatchEpochResult[], table: PaperTable, book: S
 
 /** The published SimCLR tables used by the claims, by file stem. */
 export interface SimclrPapers {
+  /** Table 1: linear top-1 (%) of SimCLR and supervised per colour-distortion strength. */
   color_distortion_strength: PaperTable;
+  /** Table 5: entropy, contrastive accuracy and top-1 (%) per temperature, with and without ℓ2 norm. */
   temperature_l2norm: PaperTable;
+  /** Table 3: accuracy (%) of predicting the transformation from h and from g(h), with chance. */
   transform_prediction_h_vs_gh: PaperTable;
+  /** Table 4: linear top-1 (%) per loss function. */
   loss_functions: PaperTable;
+  /** Figure 9: linear top-1 (%) per batch size and epochs (linear and square-root lr scaling). */
   batch_size_epochs: PaperTable;
 }
 

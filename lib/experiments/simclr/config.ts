@@ -61,18 +61,23 @@ export type HeadKind = "mlp" | "linear" | "none";
 export interface RunSpec {
   /** Contrastive pretraining, or the supervised baseline of Table 1 (cross-entropy on one augmented view). */
   method: "simclr" | "supervised";
+  /** The augmentation of the two views. */
   aug: AugSpec;
+  /** The contrastive objective (ignored by the supervised baseline). */
   loss: LossSpec;
+  /** The projection head g(·) (SimCLR runs; the supervised baseline has a linear classifier instead). */
   head: HeadKind;
   /** Pairs per step (images per step for supervised). */
   batchSize: number;
   /** Passes over the training images; steps = round(epochs · nTrain / batchSize). */
   epochs: number;
+  /** Seed of the initialisation, batches and views. */
   seed: number;
 }
 
 /** Everything fixed within a profile. */
 export interface SimclrConfig {
+  /** The profile this configuration belongs to. */
   profile: Profile;
   /** The data (shapes at the cpu profile; CIFAR-10 where the user has it): see {@link DataSpec}. */
   dataset: DataSpec & { name: "shapes" | "cifar10" };
@@ -80,6 +85,7 @@ export interface SimclrConfig {
   imageSize: number;
   /** Area range of the random resized crops. */
   cropScale: [number, number];
+  /** The encoder f(·) whose h is evaluated. */
   encoder: EncoderSpec;
   /** Projection head widths: one hidden layer, output dimension. */
   projection: { hidden: number; outDim: number };
@@ -113,6 +119,7 @@ export interface SimclrConfig {
   margin: number;
   /** Figure 9: batch sizes and epoch budgets. */
   batchSizes: number[];
+  /** Figure 9's epoch budgets. */
   epochs: number[];
 }
 

@@ -15,6 +15,7 @@ import type { RunSpec, SimclrConfig } from "./config.ts";
 
 /** The encoder and the head of a run. */
 export interface SimclrModel {
+  /** The encoder f(·); its output h is the representation evaluated. */
   encoder: Encoder;
   /** g(·) for SimCLR runs; the classifier for supervised runs. */
   head: Head;

@@ -27,12 +27,15 @@ export type SimclrData = LabeledSplits;
 
 /** The outcome of training. */
 export interface PretrainResult {
+  /** The trained encoder and head. */
   model: SimclrModel;
   /** Loss of every step. */
   losses: number[];
+  /** Steps scheduled: round(epochs · nTrain / batchSize), at least 1. */
   steps: number;
   /** "done", or "non-finite" when the loss diverged (the model is then left as it was before that step). */
   status: "done" | "non-finite";
+  /** Wall-clock seconds of training. */
   seconds: number;
 }
 

@@ -25,7 +25,9 @@ export const SIMCLR_CACHE_VERSION = 3;
 
 /** What a SimCLR job computes in: the configuration, the data, the cache options. */
 export interface SimclrMethodContext {
+  /** The profile's configuration. */
   cfg: SimclrConfig;
+  /** The training and test images, loaded once per context. */
   data: SimclrData;
   /** Cache options (directory, freshness); default the shared cache. */
   cache?: CacheOptions;
@@ -33,7 +35,9 @@ export interface SimclrMethodContext {
 
 /** One job: train (or load) and evaluate a run, with the Table 3 transformation prediction or not. */
 export interface SimclrJob {
+  /** The run to train (or whose initial encoder a baseline evaluates). */
   run: RunSpec;
+  /** Whether to add the Table 3 transformation prediction (SimCLR runs only). */
   transforms: boolean;
   /**
    * Evaluate a baseline instead of training: the run's encoder as initialised (`random-init`, the arm every
@@ -70,17 +74,23 @@ export function startSimclrPool(
 
 /** What a run measured. */
 export interface RunResult {
+  /** The run's spec. */
   run: RunSpec;
+  /** Short display label of the run ({@link runLabel}, or the baseline and seed). */
   label: string;
+  /** Training steps scheduled ({@link stepsOf}; 0 for a baseline). */
   steps: number;
+  /** "done", or "non-finite" when the loss diverged. */
   status: "done" | "non-finite";
   /** Training seconds (of the run that trained it, possibly an earlier session). */
   trainSeconds: number;
-  /** Mean loss over the first and last 10% of steps. */
+  /** Mean loss over the first 10% of steps (NaN for a baseline). */
   firstLoss: number;
+  /** Mean loss over the last 10% of steps (NaN for a baseline). */
   finalLoss: number;
   /** About 20 points of the loss curve ([step, loss]). */
   lossCurve: [number, number][];
+  /** The linear probes, kNN and diagnostics of the run. */
   eval: EvalResult;
   /** Table 3 transformation prediction (only when asked for). */
   transforms?: TransformPrediction[];

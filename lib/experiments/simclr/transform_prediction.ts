@@ -106,9 +106,13 @@ export async function taskFeatures(
 
 /** Test accuracy of predicting each task's transformation from h and from z. */
 export interface TransformPrediction {
+  /** The transformation predicted. */
   task: TransformTask;
+  /** Chance accuracy (fraction: 1 / the task's number of classes). */
   chance: number;
+  /** MLP-probe test accuracy (fraction) on h. */
   h: Estimate;
+  /** MLP-probe test accuracy (fraction) on z = g(h). */
   z: Estimate;
 }
 
