@@ -34,13 +34,17 @@ export interface TaskSpec {
   name: string;
   /** "near": the upstream's kind of task and images; "far": another domain (the CD-FSL analogue). */
   domain: "near" | "far";
+  /** The dataset the task's images come from. */
   dataset: "shapes" | "mnist" | "fashion-mnist";
+  /** The label set to predict ("shape" for shapes, "label" for mnist and fashion-mnist). */
   label: string;
   /** shapes: generation seed and distribution (mnist: the split seed). */
   seed: number;
+  /** shapes only: the generation options (the upstream distribution with another background or texture). */
   shapes?: ShapesDistribution;
   /** Training images (many-shot linear and finetune) and test images (evaluation and few-shot episodes). */
   nTrain: number;
+  /** Test images (a random subset of the test split when it is larger). */
   nTest: number;
 }
 
@@ -48,11 +52,15 @@ export interface TaskSpec {
 export interface TransferEval {
   /** Linear probe (as the upstream score): λ grid and L-BFGS iterations. */
   l2Grid: number[];
+  /** L-BFGS iterations per probe fit. */
   maxIter: number;
   /** Few-shot: N-way, shots K (one score per K), queries per class, episodes (prototypes, Euclidean). */
   ways: number;
+  /** Shots K per class; one few-shot score per entry. */
   shots: number[];
+  /** Query images per class in each episode. */
   queries: number;
+  /** Episodes per number of shots. */
   episodes: number;
   /** Finetune: steps, batch size and learning rate (SGD with Nesterov momentum 0.9, new linear head). */
   finetune: { steps: number; batchSize: number; lr: number };
@@ -60,11 +68,15 @@ export interface TransferEval {
 
 /** Everything a profile of the transfer experiment runs. */
 export interface TransferConfig {
+  /** The profile this configuration belongs to. */
   profile: Profile;
   /** The upstream setup: the SimCLR reproduction's configuration of the same profile. */
   upstream: SimclrConfig;
+  /** The encoders compared ({@link defaultZoo}). */
   zoo: ZooModel[];
+  /** The downstream tasks, near and far ({@link defaultTasks}). */
   tasks: TaskSpec[];
+  /** The downstream evaluation protocols. */
   eval: TransferEval;
   /** Seeds per model (seed s = the upstream run's seed, so the same initialisation and batches). */
   seeds: number;

@@ -26,7 +26,9 @@ export interface CorrelationOptions {
 
 /** Pearson and Spearman correlations with bootstrap 95% CIs over models (`mean` = the coefficient). */
 export interface CorrelationEstimate {
+  /** Pearson's r with its percentile-bootstrap 95% CI. */
   pearson: Estimate;
+  /** Spearman's ρ with its percentile-bootstrap 95% CI. */
   spearman: Estimate;
 }
 

@@ -24,7 +24,9 @@ import type { TaskData } from "./tasks.ts";
 
 /** What one encoder scored on one downstream task (accuracies as fractions). */
 export interface TaskResult {
+  /** The task's name (`TaskSpec.name`). */
   task: string;
+  /** "near" (the upstream's kind of task) or "far" (another domain). */
   domain: "near" | "far";
   /** Many-shot linear probe (Wilson CI over test images). */
   linear: Estimate;

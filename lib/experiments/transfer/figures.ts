@@ -29,6 +29,7 @@ export interface CorrelationBar {
   x: string;
   /** Colour group (e.g. the setting). */
   group: string;
+  /** The bar's height (`mean`, a correlation coefficient in [−1, 1]) and its 95% CI. */
   estimate: Estimate;
 }
 
@@ -81,9 +82,13 @@ export function correlationBarsSpec(
 
 /** One scatter point. */
 export interface ScatterPoint {
+  /** Text label of the point (the model's name). */
   label: string;
+  /** Colour and shape group of the point (e.g. "near" / "far"). */
   series: string;
+  /** Horizontal position (data units). */
   x: number;
+  /** Vertical position (data units). */
   y: number;
 }
 
@@ -92,18 +97,23 @@ const SCATTER = { width: 340, height: 260, fontSize: 9 } as const;
 
 /** A point label placed by {@link placeLabels}: its text anchor in data units, alignment and leader line. */
 export interface PlacedLabel {
+  /** The label's text. */
   label: string;
   /** The point it labels (data units). */
   x: number;
+  /** Vertical position of the labelled point (data units). */
   y: number;
   /** The text anchor (data units; the text's vertical middle). */
   tx: number;
+  /** Vertical position of the text anchor (data units). */
   ty: number;
+  /** Horizontal alignment of the text at its anchor. */
   align: "left" | "center" | "right";
   /** Whether the label sits away from its point, joined to it by a thin line. */
   leader: boolean;
   /** Where that line meets the label's box: its point nearest to the labelled point (data units). */
   lx: number;
+  /** Vertical position of where the leader line meets the label (data units). */
   ly: number;
 }
 

@@ -34,8 +34,11 @@ export type EricssonTables = Record<EricssonFile, PaperTable>;
 
 /** A transfer setting: the columns of one table averaged (in log-odds) per model. */
 export interface Setting {
+  /** Stable identifier, e.g. "many-shot-linear" or "cdfsl-5". */
   id: string;
+  /** Display label, e.g. "CD-FSL 5-shot". */
   label: string;
+  /** The published table the values come from. */
   file: EricssonFile;
   /** The columns (default: every column but the model name). */
   columns?: string[];

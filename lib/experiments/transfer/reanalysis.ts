@@ -31,19 +31,27 @@ import { paperValue } from "../../papers.ts";
 
 /** A setting, optionally restricted to one of its columns (one downstream dataset). */
 export interface Target {
+  /** The setting. */
   setting: Setting;
+  /** One of the setting's columns (a dataset); absent: all its columns averaged in log-odds. */
   column?: string;
 }
 
 /** A correlation of ImageNet top-1 with a target over the given models. */
 export interface TargetCorrelation {
+  /** The setting's {@link Setting.id}. */
   setting: string;
+  /** The setting's display label. */
   label: string;
+  /** The setting's group. */
   group: Setting["group"];
   /** The dataset (column), when the target is a single dataset. */
   dataset?: string;
+  /** The models correlated over. */
   models: string[];
+  /** Pearson's r with its bootstrap 95% CI over models. */
   pearson: Estimate;
+  /** Spearman's ρ with its bootstrap 95% CI over models. */
   spearman: Estimate;
 }
 
@@ -112,10 +120,15 @@ export function correlationGap(
 
 /** The best self-supervised model on one downstream dataset vs the supervised model. */
 export interface SupervisedComparison {
+  /** The setting's {@link Setting.id}. */
   setting: string;
+  /** The dataset (a column of the setting's table). */
   dataset: string;
+  /** Name of the best self-supervised model on the dataset. */
   bestModel: string;
+  /** Its score (in the table's units, see {@link Setting.scale}). */
   best: number;
+  /** The supervised model's score (same units). */
   supervised: number;
   /** best ≥ supervised ("matches or beats"). */
   matchesOrBeats: boolean;

@@ -23,10 +23,13 @@ export const TRANSFER_CACHE_VERSION = 1;
 
 /** What one (model, seed) measured. */
 export interface ModelSeedResult {
+  /** The zoo model's name. */
   model: string;
+  /** The seed (that of the upstream run). */
   seed: number;
   /** Upstream linear-probe accuracy (the analogue of ImageNet linear top-1). */
   upstream: Estimate;
+  /** One result per downstream task, in the configuration's order. */
   tasks: TaskResult[];
   /** Upstream training seconds of the encoder (0 for random init). */
   trainSeconds: number;
@@ -34,7 +37,9 @@ export interface ModelSeedResult {
 
 /** One job: a model and a seed. */
 export interface TransferJob {
+  /** The zoo model to evaluate. */
   model: ZooModel;
+  /** The seed (of the upstream run and the evaluation). */
   seed: number;
 }
 
@@ -43,10 +48,13 @@ export type TransferPool = MethodPool<TransferConfig, TransferJob, ModelSeedResu
 
 /** What a transfer job computes in. */
 export interface TransferMethodContext {
+  /** The transfer configuration. */
   cfg: TransferConfig;
   /** The upstream data (the SimCLR reproduction's, for the upstream probe and any pretraining). */
   upstream: SimclrData;
+  /** The downstream tasks, loaded once per context. */
   tasks: TaskData[];
+  /** Cache options (directory, freshness); default the shared cache. */
   cache?: CacheOptions;
 }
 

@@ -41,7 +41,9 @@ export function protocolAccuracy(t: TaskResult, p: Protocol): number {
 
 /** One model's results over seeds. */
 export interface ModelResults {
+  /** The zoo model's name. */
   model: string;
+  /** Its results, one per seed. */
   runs: ModelSeedResult[];
 }
 
@@ -62,9 +64,13 @@ export function domainScore(r: ModelSeedResult, domain: "near" | "far", p: Proto
 
 /** Per model (mean over seeds): upstream log-odds, and near / far log-odds per protocol. */
 export interface ZooScores {
+  /** Model names; the arrays below are in this order. */
   models: string[];
+  /** Log-odds of the upstream linear-probe accuracy. */
   upstream: number[];
+  /** Mean log-odds over the near tasks, per protocol. */
   near: Record<Protocol, number[]>;
+  /** Mean log-odds over the far tasks, per protocol. */
   far: Record<Protocol, number[]>;
 }
 
@@ -87,8 +93,11 @@ export function zooScores(results: ModelResults[], protocols: Protocol[]): ZooSc
 
 /** Correlations of the upstream score with near and far transfer under one protocol. */
 export interface ProtocolCorrelation {
+  /** The downstream protocol. */
   protocol: Protocol;
+  /** Correlations of the upstream score with near transfer. */
   near: CorrelationEstimate;
+  /** Correlations of the upstream score with far transfer. */
   far: CorrelationEstimate;
   /** Spearman ρ(near) − ρ(far), paired bootstrap over models. */
   spearmanGap: Estimate;
@@ -113,7 +122,9 @@ export function zooCorrelations(
 
 /** One row of the zoo table: accuracies (fractions) as mean ± 95% CI over seeds. */
 export interface ZooRow {
+  /** The zoo model's name. */
   model: string;
+  /** Upstream linear-probe accuracy over seeds. */
   upstream: Estimate;
   /** Per task and protocol. */
   tasks: Record<string, Record<Protocol, Estimate>>;

@@ -15,9 +15,13 @@ import type { TaskSpec } from "./config.ts";
 
 /** A loaded downstream task. */
 export interface TaskData {
+  /** The task's description. */
   spec: TaskSpec;
+  /** Training images (a random subset of at most `spec.nTrain`). */
   train: Split;
+  /** Test images (a random subset of at most `spec.nTest`). */
   test: Split;
+  /** Number of classes of the task's label set. */
   numClasses: number;
   /** How images become encoder input (size, channels). */
   batch: BatchOptions;

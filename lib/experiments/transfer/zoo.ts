@@ -14,7 +14,9 @@ import type { ZooModel } from "./config.ts";
 
 /** A zoo model's weights for one seed, and a factory of encoders initialised with them. */
 export interface ZooEncoder {
+  /** The zoo model. */
   model: ZooModel;
+  /** The seed of the upstream run. */
   seed: number;
   /** The upstream run (for "random init": the base run of that seed, never trained). */
   run: RunSpec;
