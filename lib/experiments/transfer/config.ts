@@ -23,10 +23,14 @@ import type { Profile } from "../../experiment.ts";
 import type { ShapesDistribution } from "../../data/shapes.ts";
 import { CPU_SHAPES, type RunSpec, type SimclrConfig, simclrConfig } from "../simclr/mod.ts";
 
-/** One model of the zoo: a random-init encoder, or the encoder of a SimCLR-reproduction run (any seed). */
+/** One model of the zoo: a random-init encoder, the raw pixels (a baseline), or a SimCLR-reproduction run's encoder. */
 export type ZooModel =
   | { name: string; kind: "random" }
+  | { name: string; kind: "pixels" }
   | { name: string; kind: "trained"; run: Omit<RunSpec, "seed"> };
+
+/** The raw-pixel baseline: evaluated beside the zoo with every protocol, never part of its correlations. */
+export const PIXELS_MODEL: ZooModel = { name: "raw pixels", kind: "pixels" };
 
 /** A downstream task: a dataset, the label set to predict, and how many images of each split to use. */
 export interface TaskSpec {

@@ -97,7 +97,7 @@ export function jobKey(cfg: TransferConfig, job: TransferJob): unknown {
     what: "transfer-eval",
     v: TRANSFER_CACHE_VERSION,
     upstream: { dataset, imageSize, cropScale, encoder, projection, optimizer },
-    model: job.model.kind === "random" ? { kind: "random" } : { kind: "trained", run: job.model.run },
+    model: job.model.kind === "trained" ? { kind: "trained", run: job.model.run } : { kind: job.model.kind },
     seed: job.seed,
     tasks: cfg.tasks,
     eval: cfg.eval,

@@ -19,6 +19,7 @@ import {
 import type { TransferConfig } from "./config.ts";
 import type { TaskResult } from "./evaluate.ts";
 import { type ModelSeedResult, type TransferContext, transferMethod } from "./run.ts";
+import { PIXELS_MODEL } from "./config.ts";
 import { runJobs } from "../../runs/engine.ts";
 
 /** A downstream protocol: "linear", "few-shot-K" or "finetune". */
@@ -53,6 +54,16 @@ export async function runZoo(ctx: TransferContext): Promise<ModelResults[]> {
   const jobs = ctx.cfg.zoo.flatMap((model) => seeds.map((seed) => ({ model, seed })));
   const results = await runJobs(transferMethod, ctx, jobs);
   return ctx.cfg.zoo.map((m) => ({ model: m.name, runs: results.filter((r) => r.model === m.name) }));
+}
+
+/**
+ * The raw-pixel baseline of every seed with the zoo's protocols (linear probe, few-shot, and a linear classifier
+ * trained on the pixels as "finetuning"): the floor of every task, kept out of the zoo's correlations.
+ */
+export async function runPixelBaseline(ctx: TransferContext): Promise<ModelResults> {
+  const seeds = Array.from({ length: ctx.cfg.seeds }, (_, i) => i);
+  const runs = await runJobs(transferMethod, ctx, seeds.map((seed) => ({ model: PIXELS_MODEL, seed })));
+  return { model: PIXELS_MODEL.name, runs };
 }
 
 /** A run's mean log-odds over the tasks of a domain under a protocol. */

@@ -9,6 +9,7 @@
  */
 import type { Encoder } from "../../models/types.ts";
 import { trainedEncoder } from "../../runs/engine.ts";
+import { pixelEncoder } from "../../models/pixels.ts";
 import { baseRun, type RunSpec, simclrMethod, type SimclrMethodContext } from "../simclr/mod.ts";
 import type { ZooModel } from "./config.ts";
 
@@ -30,7 +31,7 @@ export interface ZooEncoder {
 
 /** The run a zoo model stands for at `seed`. */
 export function zooRun(ctx: Pick<SimclrMethodContext, "cfg">, model: ZooModel, seed: number): RunSpec {
-  return model.kind === "random" ? baseRun(ctx.cfg, seed) : { ...structuredClone(model.run), seed };
+  return model.kind === "trained" ? { ...structuredClone(model.run), seed } : baseRun(ctx.cfg, seed);
 }
 
 /** Load (or train) the weights of `model` at `seed` (module doc). */
@@ -40,6 +41,17 @@ export async function zooEncoder(
   seed: number,
 ): Promise<ZooEncoder> {
   const run = zooRun(ctx, model, seed);
+  if (model.kind === "pixels") {
+    const { imageSize } = ctx.cfg, channels = ctx.data.train.channels;
+    return {
+      model,
+      seed,
+      run,
+      trainSeconds: 0,
+      newEncoder: () => pixelEncoder(imageSize, channels),
+      dispose() {},
+    };
+  }
   const enc = await trainedEncoder(simclrMethod, ctx, { run, transforms: false }, {
     untrained: model.kind === "random",
   });

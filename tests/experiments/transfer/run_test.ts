@@ -7,8 +7,8 @@ import {
   runTransferJob,
   startTransferPool,
 } from "../../../lib/experiments/transfer/run.ts";
-import { runZoo } from "../../../lib/experiments/transfer/study.ts";
-import { transferConfig } from "../../../lib/experiments/transfer/config.ts";
+import { runPixelBaseline, runZoo } from "../../../lib/experiments/transfer/study.ts";
+import { PIXELS_MODEL, transferConfig } from "../../../lib/experiments/transfer/config.ts";
 import { configHash } from "../../../lib/cache.ts";
 import { tinyTransfer } from "./_helpers.ts";
 
@@ -109,6 +109,27 @@ Deno.test("runTransferJob: the gpu profile's models and protocols run end to end
     assertEquals(r.tasks.length, 4);
     assertEquals(cfg.upstream.imageSize, 32);
     assert(Number.isFinite(r.upstream.mean) && r.tasks.every((t) => Number.isFinite(t.finetune.mean)));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the raw-pixel baseline runs every protocol on the pixels, with its own key, and leaks nothing", async () => {
+  const data = await tinyTransfer();
+  const dir = await Deno.makeTempDir();
+  try {
+    const ctx = { ...data, cache: { dir, fresh: false }, log: null };
+    const before = tf.memory().numTensors;
+    const pixels = await runPixelBaseline({ ...ctx, cfg: { ...data.cfg, seeds: 1 } });
+    assertEquals(tf.memory().numTensors, before, "no tensors may leak");
+    assertEquals([pixels.model, pixels.runs.length, pixels.runs[0].trainSeconds], ["raw pixels", 1, 0]);
+    const t = pixels.runs[0].tasks[0];
+    assert(t.linear.mean >= 0 && t.linear.mean <= 1 && Number.isFinite(t.finetune.mean));
+    const random = { model: data.cfg.zoo.find((m) => m.kind === "random")!, seed: 0 };
+    assertNotEquals(
+      configHash(jobKey(data.cfg, { model: PIXELS_MODEL, seed: 0 })),
+      configHash(jobKey(data.cfg, random)),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
