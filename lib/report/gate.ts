@@ -27,7 +27,12 @@ export interface ArmRecord {
   vsRandomInit: Estimate;
   /** Whether the 95% CI of {@link ArmRecord.vsRandomInit} lies above zero. */
   learned: boolean;
+  /** The probe metric's maximum (1 for fractions, 100 for %), for telling when arms sit at the ceiling. */
+  max?: number;
 }
+
+/** Arms within this share of the metric's maximum are at its ceiling (a comparison cannot separate them). */
+export const CEILING_SHARE = 0.995;
 
 /** The per-arm records of an experiment, by arm name. */
 export type ArmRecords = Record<string, ArmRecord>;
@@ -43,7 +48,21 @@ export function armRecord(probe: readonly number[], randomInit: readonly number[
   const diff = probe.map((p, i) => p - randomInit[i]);
   const vsRandomInit = meanCI(diff);
   const lo = vsRandomInit.ci95[0];
-  return { probe: meanCI(probe), vsRandomInit, learned: Number.isFinite(lo) && lo > 0 };
+  // accuracies are fractions or percentages: a value above 1 means the latter
+  const max = probe.some((p) => p > 1) ? 100 : 1;
+  return { probe: meanCI(probe), vsRandomInit, learned: Number.isFinite(lo) && lo > 0, max };
+}
+
+/**
+ * When every arm among `names` sits at its metric's ceiling (mean ≥ {@link CEILING_SHARE} of the maximum), the
+ * reason a comparison between them cannot decide; else null.
+ */
+export function ceilingReason(arms: ArmRecords, names: readonly string[]): string | null {
+  const rs = names.map((n) => arms[n]);
+  if (rs.length === 0 || rs.some((a) => !a?.max || !(a.probe.mean >= CEILING_SHARE * a.max))) return null;
+  return `the arms sit at the metric's ceiling (${
+    names.map((n, i) => `${n} ${fmt(rs[i].probe.mean)}`).join(", ")
+  } of ${rs[0].max}): the task is too easy to separate them`;
 }
 
 /** The arms among `names` that have not learned, or are missing from `arms`, with why. */

@@ -6,7 +6,7 @@
 import { writeJsonAtomic } from "./atomic.ts";
 import type { Estimate } from "../stats/confidence.ts";
 import { type Judgement, type Verdict, VERDICTS } from "./verdict.ts";
-import { type ArmRecords, untrainedArms } from "./gate.ts";
+import { type ArmRecords, ceilingReason, untrainedArms } from "./gate.ts";
 
 /**
  * `headline`: a claim the paper makes, counted as reproduced / not reproduced / inconclusive. `sanity`: a check
@@ -129,6 +129,8 @@ export function makeClaim(def: ClaimDef, judgement: Judgement, gate?: ArmRecords
       claim.rule =
         `${judgement.rule}; gated: inconclusive unless every arm beats random init (paired 95% CI > 0)`;
     }
+    const ceiling = claim.verdict !== "reproduced" && !untrained.length ? ceilingReason(gate, arms) : null;
+    if (ceiling) claim.reason = ceiling;
   }
   return claim;
 }

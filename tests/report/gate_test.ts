@@ -1,5 +1,5 @@
-import { assert, assertEquals, assertThrows } from "@std/assert";
-import { armRecord, seedsNeeded, untrainedArms } from "../../lib/report/gate.ts";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { armRecord, ceilingReason, seedsNeeded, untrainedArms } from "../../lib/report/gate.ts";
 import { makeClaim, validateResults } from "../../lib/report/results.ts";
 import { verdictGreater, verdictLess, verdictRankAgreement } from "../../lib/report/verdict.ts";
 import { meanCI } from "../../lib/stats/confidence.ts";
@@ -90,4 +90,23 @@ Deno.test("verdictRankAgreement: an undefined ρ (all ties) is inconclusive, nev
   // a tied seed is left out, not counted as ρ = 0
   const k = verdictRankAgreement([[3, 2, 1], [1, 1, 1]], [3, 2, 1]);
   assertEquals([k.rho.mean, k.rho.n], [1, 1]);
+});
+
+Deno.test("a comparison of arms at the metric's ceiling is inconclusive with that reason", () => {
+  const records = {
+    a: armRecord([99.8, 99.9, 100], [40, 41, 42]),
+    b: armRecord([99.9, 99.7, 100], [40, 41, 42]),
+    c: armRecord([0.71, 0.72, 0.7], [0.5, 0.5, 0.5]),
+  };
+  assertEquals([records.a.max, records.c.max], [100, 1]);
+  assertEquals(ceilingReason(records, ["c"]), null);
+  assertStringIncludes(ceilingReason(records, ["a", "b"])!, "ceiling");
+  const diff = meanCI([-0.1, 0.2, 0]);
+  const claim = makeClaim(
+    { id: "a-gt-b", claim: "a beats b", paper: null, ours: diff, kind: "headline", arms: ["a", "b"] },
+    verdictGreater(diff, 0),
+    records,
+  );
+  assertEquals(claim.verdict, "inconclusive");
+  assertStringIncludes(claim.reason!, "the arms sit at the metric's ceiling (a 99.9, b 99.9 of 100)");
 });
