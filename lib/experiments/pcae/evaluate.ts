@@ -78,7 +78,18 @@ export async function probeWithDrop(
   drop: DropSetting,
   seed: number,
 ): Promise<DropAccuracy> {
-  const enc = droppingEncoder(vit, drop, cfg.teacher.dropBefore, seed);
+  return {
+    ...drop,
+    ...await probeEncoder(cfg, droppingEncoder(vit, drop, cfg.teacher.dropBefore, seed), data),
+  };
+}
+
+/** The PCAE protocol on frozen features of `enc`: linear probe and majority-vote kNN. */
+async function probeEncoder(
+  cfg: PcaeConfig,
+  enc: Encoder,
+  data: PcaeData,
+): Promise<{ linear: Estimate; knn: Estimate }> {
   const opts = { labelSet: data.label, batchSize: 250 };
   const train = await extractFeatures(enc, probeTrainSplit(data.train, cfg.eval.probeTrain), opts);
   const test = await extractFeatures(enc, data.test, opts);
@@ -88,7 +99,7 @@ export async function probeWithDrop(
     numClasses: data.numClasses,
   });
   const knn = await knnClassify(train, test, majorityKnnOptions(cfg.eval.knnK, data.numClasses));
-  return { ...drop, linear: lp.accuracy, knn: knn.accuracy };
+  return { linear: lp.accuracy, knn: knn.accuracy };
 }
 
 /**
@@ -96,17 +107,8 @@ export async function probeWithDrop(
  * {@link probeWithDrop} measures without dropping, as a {@link PcaeEval} with no drops and no token statistics.
  */
 export async function evaluatePlainEncoder(cfg: PcaeConfig, enc: Encoder, data: PcaeData): Promise<PcaeEval> {
-  const opts = { labelSet: data.label, batchSize: 250 };
-  const train = await extractFeatures(enc, probeTrainSplit(data.train, cfg.eval.probeTrain), opts);
-  const test = await extractFeatures(enc, data.test, opts);
-  const lp = await linearProbe(train, test, {
-    l2Grid: cfg.eval.l2Grid,
-    maxIter: cfg.eval.maxIter,
-    numClasses: data.numClasses,
-  });
-  const knn = await knnClassify(train, test, majorityKnnOptions(cfg.eval.knnK, data.numClasses));
   return {
-    full: { ratio: 0, mode: "mean-token", linear: lp.accuracy, knn: knn.accuracy },
+    full: { ratio: 0, mode: "mean-token", ...await probeEncoder(cfg, enc, data) },
     drops: [],
     redundancy: [],
   };
