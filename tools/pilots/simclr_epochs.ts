@@ -1,0 +1,48 @@
+/**
+ * Pilot for issue 14: how long must the base SimCLR run of the cpu profile train before its linear probe clearly
+ * beats the random-init encoder and the raw pixels of the same seed? Trains the base run at several epoch
+ * budgets (through the run engine, so the runs are cached and a later notebook reuses them) and prints, per
+ * budget, the probe and its paired gain over both baselines.
+ *
+ *     deno run -A tools/pilots/simclr_epochs.ts [--epochs 3,10,30] [--seeds 3]
+ *
+ * @module
+ */
+import { parseCli } from "../../lib/cli.ts";
+import { initBackend } from "../../lib/backend/mod.ts";
+import { meanCI } from "../../lib/stats/confidence.ts";
+import * as S from "../../lib/experiments/simclr/mod.ts";
+
+const { values } = parseCli({
+  epochs: { type: "string", value: "E[,E]", help: "epoch budgets of the base run" },
+  seeds: { type: "string", value: "N", help: "seeds 0..N-1" },
+}, Deno.args);
+const epochs = (values.epochs ?? "3,10,30").split(",").map(Number);
+const n = Number(values.seeds ?? 3);
+const backend = await initBackend("wasm", { quiet: true });
+const cfg = S.simclrConfig("cpu", { seeds: n });
+const data = await S.loadSimclrData(cfg);
+const ctx: S.SimclrContext = { cfg, data, pool: S.startSimclrPool(cfg, backend.name), log: null };
+const seeds = Array.from({ length: n }, (_, i) => i);
+const baselines = await S.baselines(ctx);
+const lin = (r: S.RunResult) => 100 * r.eval.linear.accuracy.mean;
+const fmt = (e: { mean: number; ci95: [number, number] }) =>
+  `${e.mean.toFixed(1)} [${e.ci95[0].toFixed(1)}, ${e.ci95[1].toFixed(1)}]`;
+console.log(
+  `random init ${fmt(meanCI(baselines.randomInit.runs.map(lin)))} · raw pixels ${
+    fmt(meanCI(baselines.pixels.runs.map(lin)))
+  }`,
+);
+for (const e of epochs) {
+  const t0 = performance.now();
+  const res = await S.runConfig(ctx, `base ${e} ep`, (s) => S.baseRun(cfg, s, { epochs: e }), seeds);
+  const gain = (b: S.ConfigResult) => meanCI(res.runs.map((r, i) => lin(r) - lin(b.runs[i])));
+  console.log(
+    `${e} ep (${S.stepsOf(cfg, { ...cfg.base, epochs: e })} steps): probe ${
+      fmt(meanCI(res.runs.map(lin)))
+    } · ` +
+      `vs random init ${fmt(gain(baselines.randomInit))} · vs pixels ${fmt(gain(baselines.pixels))} · ` +
+      `${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  );
+}
+ctx.pool?.close();
