@@ -23,14 +23,6 @@
  *   random init, the colour shortcut the paper describes; with rotated objects the gap to random init was not
  *   yet consistent at 94 steps (+3.9, +4.3, −0.4 pp).
  *
- * Pilot of 2026-12-03 for longer training (`tools/pilots/simclr_epochs.ts`, the cpu base run, 3 seeds, two
- * workers; linear probe %, paired gain with 95% CI): random init 41.6 [36.1, 47.1], raw pixels 44.5; 3 epochs
- * (94 steps) 45.5, +3.9 [−0.1, 7.9] over random init and +1.0 [−1.2, 3.3] over the pixels; 10 epochs (313
- * steps, 79 s for the three runs) 46.8, +5.2 [3.0, 7.4] and +2.3 [−1.2, 5.8]; 30 epochs (938 steps, 229 s)
- * 48.7, +7.1 [−1.3, 15.5] and +4.2 [−1.2, 9.7]. Training longer alone gains about a point per tripling of
- * the steps and the seeds spread widely: at this view size and encoder no affordable budget clears the pixels
- * by a clear margin, so the next design changes more than the number of steps.
- *
  * So the cpu profile uses that `shapes` variant ({@link CPU_SHAPES}): colour (object hue and background
  * colour) stays a nuisance, which is what the colour claims need; the crop area range [0.2, 1] makes the
  * smallest crop (≈ 14×14 px of 32) about the size of the object, the analogue of SimCLR's 8% crops of an
@@ -38,6 +30,14 @@
  * about 0.08 s and a whole run with its evaluation about 9 s on the shared 2-core machine. The gpu profile uses
  * the ResNet-18 of the paper's CIFAR experiments; `smoke` runs the same code paths on a handful of images for a
  * couple of steps.
+ *
+ * Pilot of 2026-12-03 for longer training (`tools/pilots/simclr_epochs.ts`, the cpu base run, 3 seeds, two
+ * workers; linear probe %, paired gain with 95% CI): random init 41.6 [36.1, 47.1], raw pixels 44.5; 3 epochs
+ * (94 steps) 45.5, +3.9 [−0.1, 7.9] over random init and +1.0 [−1.2, 3.3] over the pixels; 10 epochs (313
+ * steps, 79 s for the three runs) 46.8, +5.2 [3.0, 7.4] and +2.3 [−1.2, 5.8]; 30 epochs (938 steps, 229 s)
+ * 48.7, +7.1 [−1.3, 15.5] and +4.2 [−1.2, 9.7]. Training longer alone gains about a point per tripling of
+ * the steps and the seeds spread widely: at this view size and encoder no affordable budget clears the pixels
+ * by a clear margin, so the next design changes more than the number of steps.
  *
  * @module
  */
