@@ -4,7 +4,7 @@
  * budgets (through the run engine, so the runs are cached and a later notebook reuses them) and prints, per
  * budget, the probe and its paired gain over both baselines.
  *
- *     deno run -A tools/pilots/simclr_epochs.ts [--epochs 3,10,30] [--seeds 3]
+ *     deno run -A tools/pilots/simclr_epochs.ts [--epochs 3,10,30] [--seeds 3] [--size PX] [--lr LR]
  *
  * @module
  */
@@ -16,11 +16,19 @@ import * as S from "../../lib/experiments/simclr/mod.ts";
 const { values } = parseCli({
   epochs: { type: "string", value: "E[,E]", help: "epoch budgets of the base run" },
   seeds: { type: "string", value: "N", help: "seeds 0..N-1" },
+  size: { type: "string", value: "PX", help: "view size (default: the cpu profile's)" },
+  lr: { type: "string", value: "LR", help: "peak learning rate (default: the cpu profile's)" },
 }, Deno.args);
 const epochs = (values.epochs ?? "3,10,30").split(",").map(Number);
 const n = Number(values.seeds ?? 3);
 const backend = await initBackend("wasm", { quiet: true });
-const cfg = S.simclrConfig("cpu", { seeds: n });
+const base = S.simclrConfig("cpu", { seeds: n });
+const cfg: S.SimclrConfig = {
+  ...base,
+  imageSize: values.size ? Number(values.size) : base.imageSize,
+  optimizer: { ...base.optimizer, lr: values.lr ? Number(values.lr) : base.optimizer.lr },
+};
+console.log(`views ${cfg.imageSize}px · lr ${cfg.optimizer.lr} · ${n} seeds`);
 const data = await S.loadSimclrData(cfg);
 const ctx: S.SimclrContext = { cfg, data, pool: S.startSimclrPool(cfg, backend.name), log: null };
 const seeds = Array.from({ length: n }, (_, i) => i);
