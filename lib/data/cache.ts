@@ -13,13 +13,12 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { DIGEST_BYTES, sha256, verifiedBody } from "../checksum.ts";
 import type { Dataset, Split } from "./types.ts";
 import { imageBytes, validateSplit } from "./types.ts";
 
 const MAGIC = new TextEncoder().encode("SSLDS02\n");
 const OLD_MAGIC = new TextEncoder().encode("SSLDS01\n");
-const DIGEST_BYTES = 32;
 const SPLITS = ["train", "test", "unlabeled"] as const;
 
 interface SplitHeader {
@@ -74,9 +73,7 @@ export async function writeDatasetCache(path: string, ds: Dataset, key: string):
   const json = new TextEncoder().encode(JSON.stringify(header));
   const len = new Uint8Array(4);
   new DataView(len.buffer).setUint32(0, json.length, true);
-  const hash = createHash("sha256");
-  for (const p of [MAGIC, len, json, ...parts]) hash.update(p);
-  const digest = new Uint8Array(hash.digest());
+  const digest = sha256([MAGIC, len, json, ...parts]);
   const tmp = `${path}.${Deno.pid}.${Date.now()}.tmp`;
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   try {
@@ -110,10 +107,8 @@ export async function readDatasetCache(path: string, key: string): Promise<Datas
   if (file.length < 12 + DIGEST_BYTES || !MAGIC.every((b, i) => file[i] === b)) {
     throw bad("missing SSLDS02 magic");
   }
-  const bytes = file.subarray(0, file.length - DIGEST_BYTES);
-  const stored = file.subarray(file.length - DIGEST_BYTES);
-  const actual = createHash("sha256").update(bytes).digest();
-  if (!stored.every((b, i) => b === actual[i])) throw bad("SHA-256 mismatch (changed or truncated)");
+  const bytes = verifiedBody(file);
+  if (!bytes) throw bad("SHA-256 mismatch (changed or truncated)");
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hlen = dv.getUint32(8, true);
   if (12 + hlen > bytes.length) throw bad(`header of ${hlen} bytes runs past the end of the file`);

@@ -12,13 +12,12 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { tf } from "../tf.ts";
+import { DIGEST_BYTES, sha256, verifiedBody } from "../checksum.ts";
 import type { Module } from "../models/types.ts";
 
 const MAGIC = "SSLCKPT2";
 const OLD_MAGIC = "SSLCKPT1";
-const DIGEST_BYTES = 32;
 
 /** One stored tensor. */
 export interface CheckpointTensor {
@@ -62,12 +61,6 @@ interface HeaderEntry {
 export class NonFiniteCheckpointError extends Error {
   /** Always "NonFiniteCheckpointError". */
   override name = "NonFiniteCheckpointError";
-}
-
-function sha256(chunks: readonly Uint8Array[]): Uint8Array {
-  const h = createHash("sha256");
-  for (const c of chunks) h.update(c);
-  return new Uint8Array(h.digest());
 }
 
 /**
@@ -150,10 +143,8 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   if (file.byteLength < 12 + DIGEST_BYTES || magic !== MAGIC) {
     throw new Error(`loadCheckpoint: ${path} is not a checkpoint (bad magic)`);
   }
-  const bytes = file.subarray(0, file.byteLength - DIGEST_BYTES);
-  const stored = file.subarray(file.byteLength - DIGEST_BYTES);
-  const actual = sha256([bytes]);
-  if (!actual.every((b, i) => b === stored[i])) {
+  const bytes = verifiedBody(file);
+  if (!bytes) {
     throw new Error(
       `loadCheckpoint: ${path} is corrupt or truncated (SHA-256 mismatch); delete it to start over`,
     );
