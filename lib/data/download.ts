@@ -21,6 +21,7 @@
  */
 import { createHash } from "node:crypto";
 import { extractTar } from "./tar.ts";
+import { formatDuration } from "../train/progress.ts";
 
 /** A published digest of a file. */
 export interface Checksum {
@@ -140,7 +141,9 @@ export class DownloadProgress {
     if (!this.total) return `${this.label} ${human(done)} ${human(rate)}/s`;
     const f = Math.min(1, done / this.total);
     const w = 30, full = Math.round(f * w);
-    const eta = rate > 0 && f < 1 ? ` · ETA ${duration((this.total - done) / rate)}` : "";
+    const eta = rate > 0 && f < 1
+      ? ` · ETA ${formatDuration((this.total - done) / rate, { spaced: true })}`
+      : "";
     return `${this.label} [${"#".repeat(full)}${"-".repeat(w - full)}] ${(100 * f).toFixed(1)}% ` +
       `${human(done)}/${human(this.total)} ${human(rate)}/s${eta}`;
   }
@@ -160,16 +163,6 @@ export class DownloadProgress {
 
 /** Plain (non-terminal) download progress: one line at most this often. */
 export const PLAIN_PROGRESS_MS = 10_000;
-
-function duration(s: number): string {
-  if (!Number.isFinite(s)) return "?";
-  const r = Math.round(s);
-  return r < 60
-    ? `${r} s`
-    : r < 3600
-    ? `${Math.floor(r / 60)}m ${String(r % 60).padStart(2, "0")}s`
-    : `${(r / 3600).toFixed(1)} h`;
-}
 
 /** Check size and digest of a complete file; on failure move it to `<dest>.bad` and throw. */
 async function verify(tmp: string, dest: string, opts: DownloadOptions): Promise<void> {

@@ -11,6 +11,7 @@
  * @module
  */
 import type { ProgressEvent } from "../progress.ts";
+import { formatDuration } from "../train/progress.ts";
 
 /** Plain (non-terminal) output: a heartbeat line at most this often while runs train. */
 export const PLAIN_HEARTBEAT_MS = 60_000;
@@ -25,14 +26,8 @@ interface Running {
   imagesPerSec: number | null;
 }
 
-/** "4m 05s", "52 s", "1h 12m". */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return "?";
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
-}
+/** "52 s", "4m 05s", "1h 12m". */
+const duration = (seconds: number) => formatDuration(seconds, { spaced: true });
 
 /** Folds progress events into the few lines shown for one notebook. */
 export class ProgressView {
@@ -74,7 +69,7 @@ export class ProgressView {
           this.#trainedSeconds.push(e.seconds);
           const what = e.summary ? ` (${e.summary})` : "";
           lines.push(
-            `[${this.paper}] ${this.#count()} done: ${e.run}${what} in ${formatDuration(e.seconds)}${
+            `[${this.paper}] ${this.#count()} done: ${e.run}${what} in ${duration(e.seconds)}${
               this.#eta(e.t)
             }`,
           );
@@ -113,7 +108,7 @@ export class ProgressView {
 
   #eta(now: number): string {
     const eta = this.etaSeconds(now);
-    return eta === null || this.#done >= this.#planned ? "" : ` · ETA ${formatDuration(eta)}`;
+    return eta === null || this.#done >= this.#planned ? "" : ` · ETA ${duration(eta)}`;
   }
 
   /** The block drawn on a terminal: a summary line, then one line per running run. */
@@ -141,9 +136,7 @@ export class ProgressView {
     if (this.#done === 0) return null;
     const trained = this.#trainedSeconds.length;
     const secs = this.#trainedSeconds.reduce((a, b) => a + b, 0);
-    return `[${this.paper}] ${this.#done} run(s): ${trained} trained (${
-      formatDuration(secs)
-    } of training), ` +
+    return `[${this.paper}] ${this.#done} run(s): ${trained} trained (${duration(secs)} of training), ` +
       `${this.#cached} from the cache`;
   }
 

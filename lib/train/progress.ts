@@ -6,13 +6,16 @@
  * @module
  */
 
-/** Format seconds as `45s`, `3m12s` or `2h05m`. */
-export function formatDuration(seconds: number): string {
+/**
+ * Format seconds as `45s`, `3m12s` or `2h05m` (`?` for a negative or non-finite value); with `spaced`, as
+ * `45 s`, `3m 12s` or `2h 05m` (the notebook progress lines and download ETAs).
+ */
+export function formatDuration(seconds: number, opts: { spaced?: boolean } = {}): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "?";
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  const s = Math.round(seconds), sp = opts.spaced ? " " : "";
+  if (s < 60) return `${s}${sp}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${sp}${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${sp}${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
 /** Options of {@link Progress}. */

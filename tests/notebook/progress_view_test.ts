@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { formatDuration, ProgressView, watchProgress } from "../../lib/notebook/progress_view.ts";
+import { ProgressView, watchProgress } from "../../lib/notebook/progress_view.ts";
+import { formatDuration } from "../../lib/train/progress.ts";
 
 Deno.test("ProgressView: runs done of planned, cached runs, running runs' steps, and an ETA from finished runs", () => {
   const v = new ProgressView("pirl");
@@ -39,7 +40,8 @@ Deno.test("ProgressView: plain heartbeat at most once a minute while training; f
   v.feed([{ t: 0, kind: "start", run: "simclr: x" }]);
   assert(v.heartbeat(60_000)?.startsWith("[simclr] run 0/1 · training simclr: x starting"));
   assertEquals(v.heartbeat(90_000), null);
-  assertEquals([formatDuration(5.2), formatDuration(245), formatDuration(4320), formatDuration(NaN)], [
+  const spaced = (s: number) => formatDuration(s, { spaced: true });
+  assertEquals([spaced(5.2), spaced(245), spaced(4320), spaced(NaN)], [
     "5 s",
     "4m 05s",
     "1h 12m",
