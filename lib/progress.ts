@@ -19,7 +19,7 @@ export const STEP_INTERVAL_MS = 2000;
 
 /** One line of the channel. */
 export type ProgressEvent =
-  | { kind: "plan"; runs: number; cached: number }
+  | { kind: "plan"; runs: number }
   | { kind: "start"; run: string }
   | { kind: "step"; run: string; step: number; steps: number; loss: number; imagesPerSec: number | null }
   | { kind: "done"; run: string; seconds: number; cached: boolean; summary?: string };
@@ -27,7 +27,8 @@ export type ProgressEvent =
 const scope = new AsyncLocalStorage<{ run: string; lastStep: number }>();
 const encoder = new TextEncoder();
 
-function channel(): string | null {
+/** The progress file of this process (`SSL_PROGRESS_FILE`), or null when there is none. */
+export function progressChannel(): string | null {
   try {
     return Deno.env.get("SSL_PROGRESS_FILE") || null;
   } catch {
@@ -37,7 +38,7 @@ function channel(): string | null {
 
 /** Append one event (with the time) to the channel, when there is one. Never throws. */
 export function emitProgress(event: ProgressEvent): void {
-  const path = channel();
+  const path = progressChannel();
   if (!path) return;
   try {
     Deno.writeFileSync(path, encoder.encode(JSON.stringify({ t: Date.now(), ...event }) + "\n"), {
@@ -66,7 +67,7 @@ export function reportTrainStep(
   imagesPerSec: number | null,
 ): void {
   const s = scope.getStore();
-  if (!s || !channel()) return;
+  if (!s || !progressChannel()) return;
   const now = Date.now();
   if (step < steps && now - s.lastStep < STEP_INTERVAL_MS) return;
   s.lastStep = now;

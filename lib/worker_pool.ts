@@ -234,15 +234,21 @@ export interface RunWorkerInit<Cfg> {
  * Start workers from `moduleUrl` that run an experiment's jobs side by side, one per core by default
  * (`SSL_WORKERS` overrides), or return null when that would not help: one worker, or a backend that is not a
  * CPU backend (a GPU is shared, and tfjs-node already uses every core). Close the pool when done.
+ * @param opts.extra more fields of every worker's init (e.g. which module the worker should load).
  */
-export function startRunPool<Cfg, Job, Result>(
+export function startRunPool<Cfg, Job, Result, Extra extends object = Record<never, never>>(
   moduleUrl: URL,
   cfg: Cfg,
   backend: BackendName,
-  opts: { workers?: number; cache?: CacheOptions } = {},
-): WorkerPool<RunWorkerInit<Cfg>, Job, Result> | null {
+  opts: { workers?: number; cache?: CacheOptions; extra?: Extra } = {},
+): WorkerPool<RunWorkerInit<Cfg> & Extra, Job, Result> | null {
   const workers = opts.workers ?? defaultWorkerCount();
   if (workers < 2 || (backend !== "wasm" && backend !== "cpu")) return null;
-  const init: RunWorkerInit<Cfg> = { cfg, backend, ...(opts.cache ? { cache: opts.cache } : {}) };
+  const init = {
+    ...opts.extra,
+    cfg,
+    backend,
+    ...(opts.cache ? { cache: opts.cache } : {}),
+  } as RunWorkerInit<Cfg> & Extra;
   return new WorkerPool(moduleUrl, init, workers);
 }

@@ -10,10 +10,10 @@ Deno.test("progress channel: a no-op without SSL_PROGRESS_FILE; JSON lines with 
   const before = Deno.env.get("SSL_PROGRESS_FILE");
   try {
     Deno.env.delete("SSL_PROGRESS_FILE");
-    emitProgress({ kind: "plan", runs: 3, cached: 0 });
+    emitProgress({ kind: "plan", runs: 3 });
     assertEquals(await Deno.stat(path).then(() => true, () => false), false);
     Deno.env.set("SSL_PROGRESS_FILE", path);
-    emitProgress({ kind: "plan", runs: 3, cached: 0 });
+    emitProgress({ kind: "plan", runs: 3 });
     reportTrainStep(1, 10, 2.5, null); // outside a run: not reported
     await withRunLabel("demo: seed 0", async () => {
       await Promise.resolve(); // the scope survives awaits

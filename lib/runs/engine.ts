@@ -21,8 +21,8 @@
  */
 import { cached, jsonCodec } from "../cache.ts";
 import type { BackendName } from "../backend/mod.ts";
-import { emitProgress, withRunLabel } from "../progress.ts";
-import { defaultWorkerCount, type RunWorkerInit, WorkerPool } from "../worker_pool.ts";
+import { emitProgress, progressChannel, withRunLabel } from "../progress.ts";
+import { type RunWorkerInit, startRunPool, type WorkerPool } from "../worker_pool.ts";
 import type { AnyMethod, Method, MethodContext, TrainedEncoder } from "./method.ts";
 
 /** What the generic worker is set up with: the method's module and the usual run-worker settings. */
@@ -54,16 +54,12 @@ export function startMethodPool<Cfg, Job, Result>(
   backend: BackendName,
   opts: { workers?: number; cache?: RunWorkerInit<Cfg>["cache"] } = {},
 ): MethodPool<Cfg, Job, Result> | null {
-  const workers = opts.workers ?? defaultWorkerCount();
-  if (workers < 2 || (backend !== "wasm" && backend !== "cpu")) return null;
-  const init: EngineWorkerInit<Cfg> = {
-    module: method.module,
-    exportName: method.exportName,
+  return startRunPool<Cfg, Job, Result, { module: string; exportName: string }>(
+    new URL("./worker.ts", import.meta.url),
     cfg,
     backend,
-    ...(opts.cache ? { cache: opts.cache } : {}),
-  };
-  return new WorkerPool(new URL("./worker.ts", import.meta.url), init, workers);
+    { ...opts, extra: { module: method.module, exportName: method.exportName } },
+  );
 }
 
 /**
@@ -89,16 +85,31 @@ export async function computeJob<Cfg, Ctx extends MethodContext<Cfg>, Job, Resul
   return result;
 }
 
+/**
+ * The cache entry of `job` under `method`: read it, or make it with `compute` (and store it, unless `store` is
+ * false: a pool's worker stores the entries it computes).
+ */
+function entry<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
+  method: Method<Cfg, Ctx, Job, Result>,
+  ctx: Ctx,
+  job: Job,
+  compute: () => Promise<Result>,
+  store = true,
+): Promise<Result> {
+  return cached(method.key(ctx.cfg, job), compute, jsonCodec<Result>(), {
+    name: `${method.name}-eval`,
+    ...ctx.cache,
+    ...(store ? {} : { store: false }),
+  });
+}
+
 /** The cache entry of `job` under `method`: read it, or compute and store it. */
 export function cachedJob<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
   method: Method<Cfg, Ctx, Job, Result>,
   ctx: Ctx,
   job: Job,
 ): Promise<Result> {
-  return cached(method.key(ctx.cfg, job), () => computeJob(method, ctx, job), jsonCodec<Result>(), {
-    name: `${method.name}-eval`,
-    ...ctx.cache,
-  });
+  return entry(method, ctx, job, () => computeJob(method, ctx, job));
 }
 
 /**
@@ -106,13 +117,7 @@ export function cachedJob<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
  * live view shows them, so the executed notebooks do not fill with run logs.
  */
 function defaultLog(): ((line: string) => void) | null {
-  let channel = false;
-  try {
-    channel = Boolean(Deno.env.get("SSL_PROGRESS_FILE"));
-  } catch {
-    // no env permission: log
-  }
-  return channel ? null : (l: string) => console.error(l);
+  return progressChannel() ? null : (l: string) => console.error(l);
 }
 
 /** The result of one job: from the cache, or computed (on the context's pool when it has one) and stored. */
@@ -124,16 +129,11 @@ export async function runJob<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
   const t0 = performance.now();
   let computed = false;
   const pool = ctx.pool;
-  const result = await cached(
-    method.key(ctx.cfg, job),
-    () => {
-      computed = true;
-      // a worker stores the entry itself (store: false below); here only look it up
-      return pool ? pool.run(job) : computeJob(method, ctx, job);
-    },
-    jsonCodec<Result>(),
-    { name: `${method.name}-eval`, ...ctx.cache, ...(pool ? { store: false } : {}) },
-  );
+  const result = await entry(method, ctx, job, () => {
+    computed = true;
+    // a worker stores the entry itself; here only look it up
+    return pool ? pool.run(job) : computeJob(method, ctx, job);
+  }, !pool);
   const label = method.label(job);
   if (!computed) {
     emitProgress({ kind: "done", run: `${method.name}: ${label}`, seconds: 0, cached: true });
@@ -150,19 +150,31 @@ export async function runJob<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
 }
 
 /**
- * The results of `jobs`, in order: side by side on the context's pool when it has one, else one after the
- * other. Announces the plan (how many jobs, how many cached) on the progress channel first.
+ * `f` over `items`, in order: all at once when the context has a pool (it queues the jobs and computes as many
+ * side by side as it has workers), else one after the other in this thread.
  */
-export async function runJobs<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
+export async function mapRuns<T, R>(
+  ctx: { cfg: unknown; pool?: object | null },
+  items: readonly T[],
+  f: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  if (ctx.pool) return await Promise.all(items.map(f));
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i++) out.push(await f(items[i], i));
+  return out;
+}
+
+/**
+ * The results of `jobs`, in order ({@link mapRuns}). Announces how many jobs it runs on the progress channel
+ * first.
+ */
+export function runJobs<Cfg, Ctx extends MethodContext<Cfg>, Job, Result>(
   method: Method<Cfg, Ctx, Job, Result>,
   ctx: EngineContext<Cfg, Ctx, Job, Result>,
   jobs: readonly Job[],
 ): Promise<Result[]> {
-  emitProgress({ kind: "plan", runs: jobs.length, cached: 0 });
-  if (ctx.pool) return await Promise.all(jobs.map((j) => runJob(method, ctx, j)));
-  const out: Result[] = [];
-  for (const j of jobs) out.push(await runJob(method, ctx, j));
-  return out;
+  emitProgress({ kind: "plan", runs: jobs.length });
+  return mapRuns(ctx, jobs, (j) => runJob(method, ctx, j));
 }
 
 /**

@@ -5,7 +5,7 @@ import { formatDuration } from "../../lib/train/progress.ts";
 Deno.test("ProgressView: runs done of planned, cached runs, running runs' steps, and an ETA from finished runs", () => {
   const v = new ProgressView("pirl");
   assertEquals(v.lines(0), []);
-  assertEquals(v.feed([{ t: 0, kind: "plan", runs: 4, cached: 0 }]), []);
+  assertEquals(v.feed([{ t: 0, kind: "plan", runs: 4 }]), []);
   v.feed([
     { t: 0, kind: "done", run: "pirl: a", seconds: 0, cached: true },
     { t: 0, kind: "start", run: "pirl: b" },
@@ -62,7 +62,7 @@ Deno.test("watchProgress: on a terminal the block is redrawn in place; plain out
         write: (s) => (out += s),
         intervalMs: 20,
       });
-      line({ t: Date.now(), kind: "plan", runs: 2, cached: 0 });
+      line({ t: Date.now(), kind: "plan", runs: 2 });
       line({ t: Date.now(), kind: "start", run: "demo: a" });
       await new Promise((r) => setTimeout(r, 80));
       w.log("[demo] cell 1 ok");

@@ -33,7 +33,7 @@ export interface MethodRuns {
 /** MAE and PCAE pretraining, the random-init and raw-pixel baselines for seeds 0 … cfg.seeds − 1 (side by side on the pool). */
 export async function methodRuns(ctx: PcaeContext): Promise<MethodRuns> {
   const seeds = Array.from({ length: ctx.cfg.seeds }, (_, i) => i);
-  emitProgress({ kind: "plan", runs: 4 * seeds.length, cached: 0 });
+  emitProgress({ kind: "plan", runs: 4 * seeds.length });
   const [mae, pcae, random, pixels] = await Promise.all([
     Promise.all(seeds.map((s) => runPcae(ctx, baseRun(ctx.cfg, "mae", s)))),
     Promise.all(seeds.map((s) => runPcae(ctx, baseRun(ctx.cfg, "pcae", s)))),

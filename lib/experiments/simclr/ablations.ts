@@ -12,6 +12,7 @@ import { type Estimate, meanCI } from "../../stats/confidence.ts";
 import { baseRun, type LossSpec, type RunSpec } from "./config.ts";
 import { type Baseline, type RunResult, runSimclr, type SimclrContext } from "./run.ts";
 import { emitProgress } from "../../progress.ts";
+import { mapRuns } from "../../runs/engine.ts";
 import { TRANSFORM_TASKS, type TransformTask } from "./transform_prediction.ts";
 
 /** A compared configuration: its runs (one per seed) and the mean ± 95% CI of a metric over them. */
@@ -36,20 +37,7 @@ export function overSeeds(runs: RunResult[], metric: (r: RunResult) => number): 
   return meanCI(runs.map(metric));
 }
 
-/**
- * `f` over `items`, in order: all at once when the context has a worker pool (the pool queues the runs and
- * trains as many side by side as it has workers), else one after the other in this thread.
- */
-export async function mapRuns<T, R>(
-  ctx: SimclrContext,
-  items: readonly T[],
-  f: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  if (ctx.pool) return await Promise.all(items.map(f));
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i++) out.push(await f(items[i], i));
-  return out;
-}
+export { mapRuns };
 
 /** Run one configuration over the given seeds. */
 export async function runConfig(
@@ -59,7 +47,7 @@ export async function runConfig(
   seeds: number[] = seedList(ctx),
   opts: { transforms?: boolean; baseline?: Baseline } = {},
 ): Promise<ConfigResult> {
-  emitProgress({ kind: "plan", runs: seeds.length, cached: 0 }); // the progress channel counts the runs
+  emitProgress({ kind: "plan", runs: seeds.length }); // the progress channel counts the runs
   const runs = await mapRuns(ctx, seeds, (s) => runSimclr(ctx, make(s), opts));
   return {
     name,
