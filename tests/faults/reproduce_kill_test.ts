@@ -4,9 +4,8 @@
  * run's staging directory, succeeds, and publishes the same claims as an uninterrupted run.
  */
 import { assert, assertEquals } from "../_assert.ts";
+import { REPO_ROOT } from "../../lib/paths.ts";
 import { alive, childPids, waitGone } from "../_process.ts";
-
-const REPO_ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
 function reproduce(out: string, cache: string) {
   return new Deno.Command(Deno.execPath(), {

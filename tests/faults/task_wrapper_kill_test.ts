@@ -3,9 +3,8 @@
  * and its kernel, and publish nothing.
  */
 import { assert, assertEquals } from "../_assert.ts";
+import { REPO_ROOT } from "../../lib/paths.ts";
 import { alive, childPids, notebookJson, waitGone } from "../_process.ts";
-
-const REPO_ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
 Deno.test({
   name: "kill -9 of the deno task wrapper stops reproduce and its kernel; nothing is published",
