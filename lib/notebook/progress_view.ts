@@ -174,6 +174,7 @@ export function watchProgress(
   const tty = opts.tty ?? Deno.stderr.isTerminal();
   const now = opts.now ?? Date.now;
   let offset = 0, partial = "", drawn = 0, stopped = false;
+  const decoder = new TextDecoder(); // streaming: a read may end inside a multi-byte character
   const clear = () => {
     if (tty && drawn > 0) write(`\x1b[${drawn}A\x1b[J`);
     drawn = 0;
@@ -208,7 +209,7 @@ export function watchProgress(
       return; // not written yet
     }
     offset += bytes.length;
-    const text = partial + new TextDecoder().decode(bytes);
+    const text = partial + decoder.decode(bytes, { stream: true });
     const parts = text.split("\n");
     partial = parts.pop() ?? "";
     const events = parts.filter(Boolean).flatMap((l) => {

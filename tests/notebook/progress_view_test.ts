@@ -82,3 +82,34 @@ Deno.test("watchProgress: on a terminal the block is redrawn in place; plain out
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("watchProgress: a read that ends inside a multi-byte character loses nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/p.jsonl`;
+    let out = "";
+    const w = watchProgress(path, new ProgressView("demo"), {
+      tty: false,
+      write: (s) => (out += s),
+      intervalMs: 20,
+    });
+    const line = new TextEncoder().encode(
+      JSON.stringify({
+        t: Date.now(),
+        kind: "done",
+        run: "demo: λ=0.5 · seed 0",
+        seconds: 2,
+        cached: false,
+      }) + "\n",
+    );
+    const cut = line.indexOf(0xce) + 1; // inside the two bytes of "λ"
+    await Deno.writeFile(path, line.subarray(0, cut));
+    await new Promise((r) => setTimeout(r, 80));
+    await Deno.writeFile(path, line.subarray(cut), { append: true });
+    await new Promise((r) => setTimeout(r, 80));
+    await w.stop();
+    assertStringIncludes(out, "done: demo: λ=0.5 · seed 0 in 2 s");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
