@@ -20,6 +20,7 @@ import { createHash } from "node:crypto";
 import { tf } from "./tf.ts";
 import type { Tensor } from "./tf.ts";
 import { cacheDir } from "./paths.ts";
+import { backendCacheKey } from "./backend/mod.ts";
 
 /** How a value is stored in (and restored from) an entry directory. */
 export interface Codec<T> {
@@ -45,8 +46,9 @@ export interface CacheOptions {
    */
   store?: boolean;
   /**
-   * The backend that computes the value, part of the key (default: the active tensorflow.js backend,
-   * `tf.engine().backendName`, or "none" before one is set).
+   * The backend that computes the value, part of the key (default: `backendCacheKey()` of
+   * `lib/backend/mod.ts`: the suite's backend, with oneDNN's version for `onednn`; before `initBackend`, the
+   * active tensorflow.js backend or "none").
    */
   backend?: string;
 }
@@ -227,7 +229,7 @@ async function verifyPayload(dir: string, meta: Meta): Promise<void> {
 
 /** The backend part of a cache key: the explicit option, else the active tensorflow.js backend. */
 function keyBackend(opts: CacheOptions): string {
-  return opts.backend ?? (tf.engine().backendName || "none");
+  return opts.backend ?? backendCacheKey();
 }
 
 /** What is hashed for an entry: the config and the backend that computes it. */

@@ -23,7 +23,7 @@
  *
  * @module
  */
-import type { BackendName } from "./backend/mod.ts";
+import { type BackendName, runsOnCpuCores } from "./backend/mod.ts";
 import type { CacheOptions } from "./cache.ts";
 
 /** Message from the pool to a worker. */
@@ -224,7 +224,7 @@ export function serveJobs<Init, Job, Result>(
 export interface RunWorkerInit<Cfg> {
   /** The experiment's configuration (every worker builds the same data from it). */
   cfg: Cfg;
-  /** The backend each worker starts (wasm or cpu). */
+  /** The backend each worker starts (a CPU backend: onednn, wasm or cpu). */
   backend: BackendName;
   /** Cache options (directory, freshness) the workers store their results with. */
   cache?: CacheOptions;
@@ -243,7 +243,7 @@ export function startRunPool<Cfg, Job, Result, Extra extends object = Record<nev
   opts: { workers?: number; cache?: CacheOptions; extra?: Extra } = {},
 ): WorkerPool<RunWorkerInit<Cfg> & Extra, Job, Result> | null {
   const workers = opts.workers ?? defaultWorkerCount();
-  if (workers < 2 || (backend !== "wasm" && backend !== "cpu")) return null;
+  if (workers < 2 || !runsOnCpuCores(backend)) return null;
   const init = {
     ...opts.extra,
     cfg,

@@ -42,6 +42,7 @@
 import { backendInfo, type BackendName, initBackend, parseBackend } from "../lib/backend/mod.ts";
 import { CliError, helpText, type OptionTable, parseCli } from "../lib/cli.ts";
 import { restoreOriginalWasmKernel, WASM_TRAINING_KERNELS } from "../lib/backend/wasm_kernels.ts";
+import { onednnThreads } from "../lib/backend/onednn/mod.ts";
 import { tf } from "../lib/tf.ts";
 import { Rng } from "../lib/rng.ts";
 import { cnn3 } from "../lib/models/cnn3.ts";
@@ -68,8 +69,10 @@ export interface BenchResult {
   batch: number;
   imagesPerSec: number;
   msPerStep: number;
-  /** Data-parallel workers (absent: the in-process step on one thread). */
+  /** Data-parallel workers (absent: the in-process step). */
   workers?: number;
+  /** Threads of the in-process step (1 but for onednn, whose kernels use every core). */
+  threads?: number;
   /** Micro-batch size of the split step (null: none). */
   chunk?: number | null;
 }
@@ -382,8 +385,8 @@ async function benchSplit(
   backend: BackendName,
   quiet: boolean,
 ): Promise<number> {
-  if (split.workers > 0 && backend !== "wasm" && backend !== "cpu") {
-    throw new Error(`--workers runs wasm or cpu workers, not ${backend}`);
+  if (split.workers > 0 && backend !== "onednn" && backend !== "wasm" && backend !== "cpu") {
+    throw new Error(`--workers runs onednn, wasm or cpu workers, not ${backend}`);
   }
   const r = await timeSplitSteps({
     model,
@@ -391,7 +394,7 @@ async function benchSplit(
     steps,
     warmup,
     ...split,
-    backend: backend === "cpu" ? "cpu" : "wasm",
+    backend: backend === "cpu" || backend === "onednn" ? backend : "wasm",
   });
   if (!quiet) {
     const t = r.timings;
@@ -481,9 +484,10 @@ async function main(): Promise<void> {
     }
     // the default on a multi-core machine: the in-process step and the data-parallel step over one worker per core
     const cores = navigator.hardwareConcurrency || 1;
-    const variants: (SplitArgs | null)[] = explicitSplit
-      ? [explicitSplit]
-      : [null, ...((name === "wasm" && cores > 1) ? [{ workers: Math.min(cores, 4) }] : [])];
+    const variants: (SplitArgs | null)[] = explicitSplit ? [explicitSplit] : [
+      null,
+      ...(((name === "wasm" || name === "onednn") && cores > 1) ? [{ workers: Math.min(cores, 4) }] : []),
+    ];
     for (const split of variants) {
       for (const model of args.models) {
         const r = await benchOne(model, name, split, args);
@@ -505,7 +509,7 @@ async function main(): Promise<void> {
       rows.push([t.model, `PyTorch CPU (${args.threads} threads)`, String(t.imagesPerSec), "1"]);
       for (const r of mine) {
         const ratio = r.imagesPerSec / t.imagesPerSec;
-        const how = r.workers ? `${r.backend}, ${r.workers} workers` : `${r.backend}, 1 thread`;
+        const how = `${r.backend}, ${variantLabel(r)}`;
         rows.push([t.model, how, String(r.imagesPerSec), ratio.toFixed(2)]);
         if (args.json) {
           console.log(JSON.stringify({
@@ -522,6 +526,13 @@ async function main(): Promise<void> {
       console.log(markdownTable(["model", "backend", "images/s", "ratio to PyTorch"], rows));
     }
   }
+}
+
+/** "2 workers", "1 thread", "2 threads". */
+function variantLabel(r: BenchResult): string {
+  if (r.workers) return `${r.workers} workers`;
+  const t = r.threads ?? 1;
+  return `${t} thread${t === 1 ? "" : "s"}`;
 }
 
 /** Time one model on one backend (in-process, or split over workers); null when it fails (printed). */
@@ -550,10 +561,11 @@ async function benchOne(
     imagesPerSec: Math.round(args.batch / ms * 1000 * 10) / 10,
     msPerStep: Math.round(ms * 10) / 10,
   };
-  if (split) Object.assign(r, { workers: split.workers, chunk: split.chunk ?? null });
+  if (split?.workers) Object.assign(r, { workers: split.workers, chunk: split.chunk ?? null });
+  else r.threads = name === "onednn" ? onednnThreads() : 1;
   if (args.json) console.log(JSON.stringify(r));
   else {
-    const how = split ? `${split.workers} workers` : "1 thread";
+    const how = variantLabel(r);
     console.log(
       `${model.padEnd(20)} ${name.padEnd(8)} ${how.padEnd(10)} ${
         r.imagesPerSec.toFixed(1).padStart(8)

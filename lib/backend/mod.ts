@@ -1,12 +1,16 @@
 /**
- * Backend selection: `--backend` / `SSL_BACKEND` = `tensorflow | webgpu | wasm | cpu | auto`.
+ * Backend selection: `--backend` / `SSL_BACKEND` = `tensorflow | webgpu | onednn | wasm | cpu | auto`.
  *
  * - `tensorflow`: the optional native backend from `npm:@tensorflow/tfjs-node-gpu` (or `-node`). It cannot be
  *   installed where libtensorflow cannot be downloaded, so it is never required; see the README.
  * - `webgpu`: `@tensorflow/tfjs-backend-webgpu` on Deno's `navigator.gpu`.
+ * - `onednn`: `wasm` with its convolutions, batch norms and matrix products run by oneDNN (the OS package
+ *   `libdnnl2`) through Deno's FFI on the wasm heap (`./onednn/mod.ts`); several times faster on CPUs with
+ *   AVX2 / AVX-512. Threads: every core on the main thread, one per Worker (run pools), `SSL_THREADS` overrides.
  * - `wasm`: `@tensorflow/tfjs-backend-wasm` (XNNPACK, SIMD) plus the training kernels from `./wasm_kernels.ts`.
  * - `cpu`: the pure-JS reference backend (slow; used to check the others).
- * - `auto`: tensorflow when importable, else webgpu when a hardware (non-fallback) adapter exists, else wasm.
+ * - `auto`: tensorflow when importable, else webgpu when a hardware (non-fallback) adapter exists, else onednn
+ *   when oneDNN 2.x loads, else wasm.
  *
  * The chosen backend, its device and the library versions are printed on stderr and returned, so every
  * experiment can record them beside its numbers.
@@ -15,6 +19,7 @@
  */
 import { tf } from "../tf.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
+import { registerOnednnKernels, unregisterOnednnKernels } from "./onednn/mod.ts";
 import { REPO_ROOT } from "../paths.ts";
 
 /** A file URL for an absolute path (percent-encoding what needs it). */
@@ -23,7 +28,7 @@ function toFileUrl(path: string): string {
 }
 
 /** Backends the suite can run on. */
-export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
+export type BackendName = "tensorflow" | "webgpu" | "onednn" | "wasm" | "cpu";
 /** What a user may ask for. */
 export type BackendRequest = BackendName | "auto";
 
@@ -39,7 +44,28 @@ export interface BackendInfo {
   versions: Record<string, string>;
 }
 
-const BACKENDS: readonly BackendRequest[] = ["tensorflow", "webgpu", "wasm", "cpu", "auto"];
+const BACKENDS: readonly BackendRequest[] = ["tensorflow", "webgpu", "onednn", "wasm", "cpu", "auto"];
+
+/** The tensorflow.js backend a suite backend runs on (`onednn` is kernels registered on `wasm`). */
+export function tfBackendOf(name: BackendName): string {
+  return name === "onednn" ? "wasm" : name;
+}
+
+/** Whether `name` computes on this machine's CPU cores (so run pools put one run per core). */
+export function runsOnCpuCores(name: BackendName): boolean {
+  return name === "onednn" || name === "wasm" || name === "cpu";
+}
+
+/**
+ * The backend part of a cache key: the backend's name, with the oneDNN version for `onednn` (another
+ * version may choose other kernels and round differently); the active tensorflow.js backend before
+ * {@link initBackend}.
+ */
+export function backendCacheKey(): string {
+  const active = tf.engine().backendName || "none";
+  if (!current || tfBackendOf(current.name) !== active) return active;
+  return current.name === "onednn" ? `onednn-${current.versions.onednn}` : current.name;
+}
 let current: BackendInfo | null = null;
 
 /**
@@ -72,22 +98,27 @@ export function backendInfo(): BackendInfo | null {
  * Select, initialise and report a backend. Idempotent for the same request.
  * @param request a backend name or `auto` (default: from `--backend` / `SSL_BACKEND`).
  * @param opts.quiet do not print the choice on stderr.
+ * @param opts.threads threads of the `onednn` kernels (default: see `defaultOnednnThreads`).
  */
 export async function initBackend(
   request: BackendRequest = requestedBackend(),
-  opts: { quiet?: boolean } = {},
+  opts: { quiet?: boolean; threads?: number } = {},
 ): Promise<BackendInfo> {
   if (
-    current && tf.getBackend() === current.name && (current.requested === request || current.name === request)
+    current && tf.getBackend() === tfBackendOf(current.name) &&
+    (current.requested === request || current.name === request) && opts.threads === undefined
   ) {
     return current;
   }
   parseBackend(request); // a caller passing an unchecked string never falls back to another backend
   let info: BackendInfo | null = null;
   if (request === "auto") {
-    info = (await tryTensorflow(false)) ?? (await tryWebgpu(false)) ?? (await useWasm());
+    info = (await tryTensorflow(false)) ?? (await tryWebgpu(false)) ??
+      (await tryOnednn(false, opts.threads)) ??
+      (await useWasm());
   } else if (request === "tensorflow") info = await tryTensorflow(true);
   else if (request === "webgpu") info = await tryWebgpu(true);
+  else if (request === "onednn") info = await tryOnednn(true, opts.threads);
   else if (request === "wasm") info = await useWasm();
   else info = await useCpu();
   if (!info) throw new Error(`backend "${request}" is not available`);
@@ -111,8 +142,10 @@ async function useCpu(): Promise<BackendInfo> {
   return { name: "cpu", requested: "cpu", device: "pure JS, 1 thread", versions: baseVersions() };
 }
 
+/** The wasm backend with the suite's training kernels (and without oneDNN's, if another request added them). */
 async function useWasm(): Promise<BackendInfo> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  unregisterOnednnKernels(); // first: the wasm kernels record what they replace
   registerWasmTrainingKernels();
   if (!(await tf.setBackend("wasm"))) throw new Error("wasm backend failed to initialise");
   await tf.ready();
@@ -123,6 +156,28 @@ async function useWasm(): Promise<BackendInfo> {
     requested: "wasm",
     device: `wasm XNNPACK${simd ? " SIMD" : ""}, ${threads ? "multi-threaded" : "1 thread"}`,
     versions: { ...baseVersions(), "tfjs-backend-wasm": wasm.version_wasm },
+  };
+}
+
+/**
+ * The wasm backend with oneDNN's kernels registered over its own, or null (a one-line error when `required`)
+ * when oneDNN 2.x is not installed or cannot load.
+ */
+async function tryOnednn(required: boolean, threads?: number): Promise<BackendInfo | null> {
+  const wasm = await useWasm();
+  const loaded = registerOnednnKernels(threads);
+  if ("reason" in loaded) {
+    if (required) throw new Error(`onednn backend unavailable: ${loaded.reason}`);
+    return null;
+  }
+  const t = loaded.threads;
+  return {
+    name: "onednn",
+    requested: "onednn",
+    device: `${wasm.device} + oneDNN ${loaded.version} (${loaded.isa}, ${loaded.runtime}, ${t} thread${
+      t === 1 ? "" : "s"
+    })`,
+    versions: { ...wasm.versions, onednn: loaded.version },
   };
 }
 

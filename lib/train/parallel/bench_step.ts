@@ -24,7 +24,7 @@ export interface SplitBenchOptions {
   /** Examples per chunk (default: no chunking: the whole batch, or each worker's share). */
   chunk?: number;
   /** Backend of the workers (default wasm). */
-  backend?: "wasm" | "cpu";
+  backend?: "onednn" | "wasm" | "cpu";
   /** Initialisation seed (default 0). */
   seed?: number;
   /** Embedding losses over workers: single pass (default) or recomputed forward ({@link DataParallel}). */

@@ -65,7 +65,7 @@ export interface DataParallelOptions {
   /** Examples per chunk inside a worker (default: the worker's whole share). */
   chunk?: number;
   /** Backend of the workers (default wasm). */
-  backend?: "wasm" | "cpu";
+  backend?: "onednn" | "wasm" | "cpu";
   /**
    * Embedding losses: `"single-pass"` (default) runs ONE forward per worker and keeps its gradient tape open
    * while worker 0 computes ∂L/∂z (the workers block on shared memory; the first step learns z's width the

@@ -65,7 +65,7 @@ export const SYNC = {
 
 /** Main → worker. */
 export type Request =
-  | { op: "init"; recipe: string; config: RecipeConfig; backend: "wasm" | "cpu" }
+  | { op: "init"; recipe: string; config: RecipeConfig; backend: "onednn" | "wasm" | "cpu" }
   /** Phase 1 of an embedding loss: embed the rows without a tape. */
   | { op: "embed"; batch: WireBatch }
   /** Phase 2 (one worker): loss and ∂L/∂z of the gathered z. */
