@@ -108,7 +108,8 @@ export const OPTIONS = {
   backend: {
     type: "string",
     value: "NAME[,NAME]",
-    help: "tensorflow · webgpu · wasm · cpu (default: wasm and what auto picks; cpu only when asked)",
+    help:
+      "tensorflow · webgpu · onednn · wasm · cpu (default: wasm and what auto picks; cpu only when asked)",
   },
   models: { type: "string", value: "M[,M]", help: `default ${BENCH_MODELS.join(",")}` },
   steps: { type: "string", value: "N", help: "timed steps; the median is reported (default 5)" },

@@ -57,7 +57,7 @@ export const OPTIONS = {
   backend: {
     type: "string",
     value: "NAME",
-    help: "auto (default) · tensorflow · webgpu · wasm · cpu; a named backend that cannot start\n" +
+    help: "auto (default) · tensorflow · webgpu · onednn · wasm · cpu; a named backend that cannot start\n" +
       "is an error before any notebook runs (also SSL_BACKEND)",
   },
   seeds: { type: "string", value: "N", help: `seeds 0..N-1 (1..${MAX_SEEDS}); default: the profile's count` },

@@ -196,7 +196,7 @@ Deno.test("reproduce: a named backend that cannot start, or a bad SSL_BACKEND, i
   assertEquals([env.code, env.err], [
     2,
     'reproduce: SSL_BACKEND: unknown backend "wsam": expected one of ' +
-    "tensorflow, webgpu, wasm, cpu, auto",
+    "tensorflow, webgpu, onednn, wasm, cpu, auto",
   ]);
   assertEquals(await Deno.readTextFile(`${REPO_ROOT}/deno.lock`), lock, "deno.lock untouched");
 });
