@@ -9,6 +9,7 @@
  * | `SslBatchNormTrain`, `SslBatchNormTrainGrad`  | batch normalisation forward / backward (`batch_norm.ts`) |
  * | `BatchMatMul`, `_FusedMatMul` (bias, ReLU)    | matmul (`matmul.ts`)                               |
  * | `MaxPool`, `MaxPoolGrad`                      | max pooling forward / backward (`max_pool.ts`)     |
+ * | large `Multiply`, `Add`, `Sub`, `Step`, `Relu` | binary / eltwise (`elementwise.ts`)              |
  *
  * Everything else stays a wasm kernel (`../wasm_kernels.ts`); a call a primitive does not cover goes to the
  * kernel registered before. Threads: the primitives use `threads` OpenMP threads on the calling thread (each
@@ -20,6 +21,7 @@ import { tf } from "../../tf.ts";
 import { BN_TRAIN, BN_TRAIN_GRAD } from "../kernels/batch_norm.ts";
 import type { KernelArgs } from "../kernels/compose.ts";
 import { batchNormKernelConfigs, BatchNormKernels } from "./batch_norm.ts";
+import { elementwiseKernelConfigs, ElementwiseKernels } from "./elementwise.ts";
 import { convKernelConfigs, ConvKernels } from "./conv2d.ts";
 import { loadOnednn, type Onednn } from "./ffi.ts";
 import { matMulKernelConfigs, MatMulKernels } from "./matmul.ts";
@@ -44,7 +46,14 @@ type Fallback = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 const fallbacks = new Map<string, Fallback>();
 const previous = new Map<string, tf.KernelConfig | undefined>();
 let state:
-  | { onednn: Onednn; conv: ConvKernels; bn: BatchNormKernels; matmul: MatMulKernels; pool: MaxPoolKernels }
+  | {
+    onednn: Onednn;
+    conv: ConvKernels;
+    bn: BatchNormKernels;
+    matmul: MatMulKernels;
+    pool: MaxPoolKernels;
+    elementwise: ElementwiseKernels;
+  }
   | null = null;
 
 function kernels() {
@@ -58,6 +67,7 @@ function configs(): tf.KernelConfig[] {
     ...batchNormKernelConfigs(() => kernels().bn, { forward: BN_TRAIN, backward: BN_TRAIN_GRAD }, fallbacks),
     ...matMulKernelConfigs(() => kernels().matmul, fallbacks),
     ...maxPoolKernelConfigs(() => kernels().pool, fallbacks),
+    ...elementwiseKernelConfigs(() => kernels().elementwise, fallbacks),
   ];
 }
 
@@ -73,6 +83,11 @@ export const ONEDNN_KERNEL_NAMES: readonly string[] = [
   tf._FusedMatMul,
   tf.MaxPool,
   tf.MaxPoolGrad,
+  tf.Multiply,
+  tf.Add,
+  tf.Sub,
+  tf.Step,
+  tf.Relu,
 ];
 
 /**
@@ -117,6 +132,7 @@ export function registerOnednnKernels(
       bn: new BatchNormKernels(onednn),
       matmul: new MatMulKernels(onednn),
       pool: new MaxPoolKernels(onednn),
+      elementwise: new ElementwiseKernels(onednn),
     };
   }
   if (previous.size === 0) {
@@ -152,5 +168,6 @@ export function unregisterOnednnKernels(): void {
     state.bn.clear();
     state.matmul.clear();
     state.pool.clear();
+    state.elementwise.clear();
   }
 }
