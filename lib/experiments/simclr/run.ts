@@ -15,7 +15,12 @@ import { buildModel, disposeModel, loadModelWeights, modelVariables, type Simclr
 import { pretrain, type SimclrData } from "./pretrain.ts";
 import { type EvalResult, evaluateEncoder, evaluateRun } from "./evaluate.ts";
 import { pixelEncoder } from "../../models/pixels.ts";
-import { type TransformPrediction, transformPrediction } from "./transform_prediction.ts";
+import {
+  rotationSubsetFor,
+  TRANSFORM_PROTOCOL,
+  type TransformPrediction,
+  transformPrediction,
+} from "./transform_prediction.ts";
 import type { BackendName } from "../../backend/mod.ts";
 import type { Method } from "../../runs/method.ts";
 import { type EngineContext, type MethodPool, runJob, startMethodPool } from "../../runs/engine.ts";
@@ -193,7 +198,7 @@ export const simclrMethod: Method<SimclrConfig, SimclrMethodContext, SimclrJob, 
     ...modelKey(cfg, job.run),
     what: "simclr-eval",
     eval: cfg.eval,
-    transforms: job.transforms,
+    transforms: job.transforms ? TRANSFORM_PROTOCOL : false,
     ...(job.baseline ? { baseline: job.baseline } : {}),
   }),
   async compute(ctx, { run, transforms: withTransforms, baseline }) {
@@ -209,6 +214,7 @@ export const simclrMethod: Method<SimclrConfig, SimclrMethodContext, SimclrJob, 
           nTrain: cfg.eval.transformTrain,
           steps: cfg.eval.transformSteps,
           seed: run.seed,
+          rotation: rotationSubsetFor(cfg.dataset),
         })
         : undefined;
       return {
