@@ -5,11 +5,12 @@
  * budget, the probe and its paired gain over both baselines.
  *
  *     deno run -A tools/pilots/simclr_epochs.ts [--epochs 3,10,30] [--seeds 3] [--size PX] [--lr LR]
+ *       [--widths 16,32,64] [--ntrain N] [--batch B] [--backend NAME]
  *
  * @module
  */
 import { parseCli } from "../../lib/cli.ts";
-import { initBackend } from "../../lib/backend/mod.ts";
+import { initBackend, parseBackend } from "../../lib/backend/mod.ts";
 import { meanCI } from "../../lib/stats/confidence.ts";
 import * as S from "../../lib/experiments/simclr/mod.ts";
 
@@ -18,17 +19,33 @@ const { values } = parseCli({
   seeds: { type: "string", value: "N", help: "seeds 0..N-1" },
   size: { type: "string", value: "PX", help: "view size (default: the cpu profile's)" },
   lr: { type: "string", value: "LR", help: "peak learning rate (default: the cpu profile's)" },
+  widths: { type: "string", value: "W,W,W", help: "cnn3 widths (default: the cpu profile's)" },
+  ntrain: { type: "string", value: "N", help: "training images (default: the cpu profile's)" },
+  batch: { type: "string", value: "B", help: "pairs per step (default: the cpu profile's)" },
+  backend: { type: "string", value: "NAME", help: "backend (default auto)" },
 }, Deno.args);
 const epochs = (values.epochs ?? "3,10,30").split(",").map(Number);
 const n = Number(values.seeds ?? 3);
-const backend = await initBackend("wasm", { quiet: true });
+const backend = await initBackend(parseBackend(values.backend ?? "auto"), { quiet: true });
 const base = S.simclrConfig("cpu", { seeds: n });
 const cfg: S.SimclrConfig = {
   ...base,
   imageSize: values.size ? Number(values.size) : base.imageSize,
   optimizer: { ...base.optimizer, lr: values.lr ? Number(values.lr) : base.optimizer.lr },
+  encoder: values.widths
+    ? {
+      ...base.encoder,
+      widths: values.widths.split(",").map(Number) as [number, number, number],
+    } as S.EncoderSpec
+    : base.encoder,
+  dataset: values.ntrain ? { ...base.dataset, nTrain: Number(values.ntrain) } : base.dataset,
+  base: values.batch ? { ...base.base, batchSize: Number(values.batch) } : base.base,
 };
-console.log(`views ${cfg.imageSize}px · lr ${cfg.optimizer.lr} · ${n} seeds`);
+console.log(
+  `${backend.name} · views ${cfg.imageSize}px · lr ${cfg.optimizer.lr} · widths ${
+    JSON.stringify((cfg.encoder as { widths?: number[] }).widths)
+  } · ${cfg.dataset.nTrain} images · batch ${cfg.base.batchSize} · ${n} seeds`,
+);
 const data = await S.loadSimclrData(cfg);
 const ctx: S.SimclrContext = { cfg, data, pool: S.startSimclrPool(cfg, backend.name), log: null };
 const seeds = Array.from({ length: n }, (_, i) => i);

@@ -49,7 +49,7 @@ onednnTest(
 );
 
 onednnTest("auto picks onednn where oneDNN loads (no tensorflow package, no hardware GPU here)", async () => {
-  const r = JSON.parse((await runSnippet(SELECT, { WANT: "auto" })).stdout);
+  const r = JSON.parse((await runSnippet(SELECT, { WANT: "auto", SSL_ONEDNN: "on" })).stdout);
   assertEquals(r.name, "onednn", JSON.stringify(r));
 });
 
@@ -63,7 +63,11 @@ Deno.test("with oneDNN hidden, auto runs wasm and a named onednn fails in one li
 
 Deno.test("a missing oneDNN library is reported with the package to install", async () => {
   const r = JSON.parse(
-    (await runSnippet(SELECT, { WANT: "onednn", SSL_ONEDNN_LIBRARY: "/nonexistent/libdnnl.so.2" })).stdout,
+    (await runSnippet(SELECT, {
+      WANT: "onednn",
+      SSL_ONEDNN: "on",
+      SSL_ONEDNN_LIBRARY: "/nonexistent/libdnnl.so.2",
+    })).stdout,
   );
   assertEquals(
     r.error,
