@@ -42,6 +42,16 @@
  * but only +3.6 [−1.4, 8.7] over random init, which rises to 48.6 [43.8, 53.5] at that size — a random cnn3 is a
  * strong baseline on these shapes, and the seeds' spread is as large as the gain.
  *
+ * Pilot on the onednn backend (2026-12-03, same tool, 3 seeds, two workers; a step of 2 × 64 views costs 26 ms
+ * on one thread there, 57 ms on wasm): random init 41.5 [36.4, 46.7], pixels 43.6; 30 epochs (938 steps, 44 s
+ * for three runs) 51.3, +9.7 [4.4, 15.1] over random init and +7.7 [0.8, 14.6] over the pixels; 100 epochs
+ * (3,125 steps, 137 s) 50.2, +8.7 [7.8, 9.6] — a plateau after ~30 epochs; lr 1e-2 at 30 epochs is worse
+ * (47.6, +6.0 [−1.9, 13.9]). A wider cnn3 (32-64-128, `--widths`) learns most clearly: at 30 epochs (78 s
+ * for three runs) 63.9 [63.6, 64.3] against random init 56.5 [52.8, 60.3] (+7.4 [3.9, 10.9]) and pixels
+ * (+20.3 [20.0, 20.7]); at 10 epochs (30 s) 60.4, +3.9 [−2.9, 10.6] over random init, not yet clear. So a
+ * design where every arm learns needs about 30 epochs of the wider encoder per run (≈ 26 s of the two-worker
+ * machine), i.e. about 65 runs in a 30-minute notebook instead of today's 274 short ones.
+ *
  * @module
  */
 import type { DataSpec } from "../../data/labeled_splits.ts";
