@@ -69,7 +69,9 @@ export async function knnPredict(
         );
         const sim = tf.matMul(q, trainT); // [m, N]
         const { values, indices } = tf.topk(sim, k, true);
-        const w = tf.exp(tf.div(values, tau)); // [m, k]
+        // exp((s − s_max)/τ): the same votes up to a per-row factor, without overflow for small τ
+        // (exp(1/τ) is Inf in float32 below τ ≈ 0.0113, and Inf · 0 in the one-hot product is NaN).
+        const w = tf.exp(tf.div(tf.sub(values, tf.slice(values, [0, 0], [m, 1])), tau)); // [m, k]
         const lab = tf.gather(trainLabels, tf.reshape(indices, [-1])); // [m·k]
         const onehot = tf.reshape(tf.cast(tf.oneHot(lab, numClasses), "float32"), [m, k, numClasses]);
         const votes = tf.sum(tf.mul(onehot, tf.expandDims(w, 2)), 1); // [m, C]

@@ -24,6 +24,15 @@ Deno.test("knn: hand-checked weighted votes", async () => {
   assertEquals(Array.from(await knnPredict(scaled, test, { k: 3, temperature: 100 })), [0]);
 });
 
+Deno.test("knn: a tiny temperature neither overflows nor gives NaN votes (exp(1/τ) is Inf in float32)", async () => {
+  // Two class-0 points a little less similar than one class-1 point, and the reverse for the second query.
+  const train = fs([[1, 0.05], [1, -0.05], [1, 0]], [0, 0, 1]);
+  const test = fs([[1, 0.001], [0, 1]], [1, 0]);
+  // τ = 0.001: the most similar neighbour decides (its weight is e^{Δs/τ} times the others').
+  assertEquals(Array.from(await knnPredict(train, test, { k: 3, temperature: 0.001 })), [1, 0]);
+  assertEquals(Array.from(await knnPredict(train, test, { k: 3, temperature: 1e-6 })), [1, 0]);
+});
+
 Deno.test("knn: chunking does not change predictions; accuracy with CI; no leaks", async () => {
   const rng = new Rng(1);
   const mk = (n: number) => {
