@@ -41,7 +41,20 @@
  * So the cpu profile keeps the paper's NCE (τ 0.07, Z estimated as the released code does, momentum 0.5) and
  * uses head norm and lr 5e-4 for every method (one schedule for all, as the paper). A PIRL step (a 32-px view
  * and 9 × 8-px patches of 64 images) costs about 0.2 s on the shared 2-core machine, NPID++ and supervised
- * 0.12 s, Jigsaw 0.1 s.
+ * 0.12 s, Jigsaw 0.1 s (wasm; on the onednn backend 70, 37 and 33 ms on one thread).
+ *
+ * **Pilot for longer training** (2026-12-03, `tools/pilots/pirl_steps.ts --steps 1500 --seeds 3`, onednn, two
+ * workers, 550 s for the whole study; best-stage linear probe %, paired gain over random init with 95% CI):
+ * at 1,500 steps (48 epochs, every bank entry refreshed ≈ 48 times) random init 48.8 [44.2, 53.4], raw pixels
+ * 43.5; supervised 97.5 (+48.7 [40.3, 57.1]); **Jigsaw 72.6, +23.9 [16.1, 31.7]**, its pretext loss down
+ * from ln 100 = 4.6 to 1.0–1.1 (at 150 steps it stayed at 4.59; a single run at lr 5e-3 reaches 0.66); but
+ * NPID++ 41.2 (−7.5 [−12.1, −3.0]) and PIRL 44.2 (−4.6 [−14.0, 4.8]) fall *below* random init while their
+ * NCE losses rise (NPID++ 15 → 114–126, PIRL → 58–65; PIRL at λ = 1, whose NCE term is the jigsaw pair only,
+ * stays at 5.1 and 50.9). So more steps make the covariant pretext learn, and expose the memory-bank NCE
+ * objective as the arm that does not: with Z estimated once at the start (as the released code does) and
+ * τ = 0.07, the noise terms blow up as the bank entries drift together. The next design must fix that
+ * objective (Z re-estimated, or the InfoNCE form over the same bank negatives, a lower lr for the NCE
+ * methods on a validation split) before the Table 2 comparisons can be judged.
  *
  * @module
  */
