@@ -17,11 +17,14 @@ import type { BatchNormTrainAttrs } from "../kernels/batch_norm.ts";
 import { ARG, BN_FLAG, check, type Onednn, OP_DESC_BYTES, PROP, QUERY, TAG } from "./ffi.ts";
 import {
   type Destroyable,
+  type Fallbacks,
   heapPointer,
   memoryDesc,
   Primitive,
   PrimitiveCache,
+  runFallback,
   Scratch,
+  wasmKernel,
 } from "./primitive.ts";
 
 /** oneDNN's logical shape and tag for channels-last `shape`. */
@@ -174,21 +177,13 @@ export class BatchNormKernels {
   }
 }
 
-type Fallback = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
-
 /** The forward and backward kernel configs (what they do not take goes to `fallbacks`: wrong shapes, dtypes). */
 export function batchNormKernelConfigs(
   kernels: () => BatchNormKernels,
   names: { forward: string; backward: string },
-  fallbacks: Map<string, Fallback>,
+  fallbacks: Fallbacks,
 ): tf.KernelConfig[] {
-  const fallback = (name: string, args: KernelArgs) => {
-    const f = fallbacks.get(name);
-    if (!f) {
-      throw new Error(`oneDNN ${name}: this call is not supported and no fallback kernel is registered`);
-    }
-    return f(args);
-  };
+  const fallback = (name: string, args: KernelArgs) => runFallback(fallbacks, name, args);
   /** Whether the call is one the primitives take; anything else goes to the fallback, which explains. */
   const supported = (inputs: Record<string, tf.TensorInfo>) => {
     const { x, gamma, beta, dy } = inputs;
@@ -217,7 +212,7 @@ export function batchNormKernelConfigs(
     );
   };
   return [
-    { kernelName: names.forward, backendName: "wasm", kernelFunc: forward as unknown as tf.KernelFunc },
-    { kernelName: names.backward, backendName: "wasm", kernelFunc: backward as unknown as tf.KernelFunc },
+    wasmKernel(names.forward, forward),
+    wasmKernel(names.backward, backward),
   ];
 }

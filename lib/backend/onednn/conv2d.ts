@@ -18,28 +18,20 @@
  */
 import { tf } from "../../tf.ts";
 import type { KernelArgs, WasmBackend } from "../kernels/compose.ts";
-import {
-  ALG,
-  ARG,
-  check,
-  dims,
-  handleOf,
-  handleSlot,
-  type Onednn,
-  OP_DESC_BYTES,
-  PROP,
-  QUERY,
-  TAG,
-} from "./ffi.ts";
+import { ALG, ARG, check, dims, type Onednn, OP_DESC_BYTES, PROP, QUERY, TAG } from "./ffi.ts";
 import {
   type Destroyable,
+  type Fallbacks,
   heapPointer,
   memoryDesc,
   Primitive,
   PrimitiveCache,
   reorder,
+  runFallback,
   sameLayout,
   Scratch,
+  wasmKernel,
+  withReluPostOp,
 } from "./primitive.ts";
 
 /** Below this many input channels the input gradient uses HWIO weights (GEMM) instead of a blocked layout. */
@@ -170,27 +162,7 @@ export class ConvKernels {
         ),
         "dnnl_dilated_convolution_forward_desc_init",
       );
-      let attr: Deno.PointerValue = null;
-      let postOps: Deno.PointerValue = null;
-      if (relu) {
-        const a = handleSlot(), po = handleSlot();
-        check(fn.dnnl_primitive_attr_create(a), "dnnl_primitive_attr_create");
-        check(fn.dnnl_post_ops_create(po), "dnnl_post_ops_create");
-        attr = handleOf(a);
-        postOps = handleOf(po);
-        check(
-          fn.dnnl_post_ops_append_eltwise(postOps, 1, ALG.eltwiseRelu, 0, 0),
-          "dnnl_post_ops_append_eltwise",
-        );
-        check(fn.dnnl_primitive_attr_set_post_ops(attr, postOps), "dnnl_primitive_attr_set_post_ops");
-      }
-      let p: Primitive;
-      try {
-        p = new Primitive(this.onednn, desc, attr);
-      } finally {
-        if (postOps) fn.dnnl_post_ops_destroy(postOps);
-        if (attr) fn.dnnl_primitive_attr_destroy(attr);
-      }
+      const p = withReluPostOp(this.onednn, relu, (attr) => new Primitive(this.onednn, desc, attr));
       const w = weightsStage(this.onednn, p, QUERY.weightsMd, d.weightsUser, true);
       p.bind(ARG.src, d.src).bind(ARG.weights, w.md);
       if (bias) p.bind(ARG.bias, d.bias);
@@ -346,8 +318,6 @@ interface ConvGradAttrs {
   filterShape?: [number, number, number, number];
 }
 
-type Fallback = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
-
 function float32(...ts: (tf.TensorInfo | undefined)[]): boolean {
   return ts.every((t) => t === undefined || t.dtype === "float32");
 }
@@ -355,15 +325,9 @@ function float32(...ts: (tf.TensorInfo | undefined)[]): boolean {
 /** The four kernel configs, each falling back to `fallbacks[name]` for what it does not cover. */
 export function convKernelConfigs(
   kernels: () => ConvKernels,
-  fallbacks: Map<string, Fallback>,
+  fallbacks: Fallbacks,
 ): tf.KernelConfig[] {
-  const fallback = (name: string, args: KernelArgs) => {
-    const f = fallbacks.get(name);
-    if (!f) {
-      throw new Error(`oneDNN ${name}: this call is not supported and no fallback kernel is registered`);
-    }
-    return f(args);
-  };
+  const fallback = (name: string, args: KernelArgs) => runFallback(fallbacks, name, args);
   const forward = (name: string) => (args: KernelArgs) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs;
     const a = args.attrs as unknown as ConvAttrs;
@@ -420,15 +384,10 @@ export function convKernelConfigs(
     );
     return kernels().filterGrad(args.backend as WasmBackend, info, x, dy);
   };
-  const config = (kernelName: string, f: Fallback): tf.KernelConfig => ({
-    kernelName,
-    backendName: "wasm",
-    kernelFunc: f as unknown as tf.KernelFunc,
-  });
   return [
-    config(tf.Conv2D, forward(tf.Conv2D)),
-    config(tf.FusedConv2D, forward(tf.FusedConv2D)),
-    config(tf.Conv2DBackpropInput, inputGrad),
-    config(tf.Conv2DBackpropFilter, filterGrad),
+    wasmKernel(tf.Conv2D, forward(tf.Conv2D)),
+    wasmKernel(tf.FusedConv2D, forward(tf.FusedConv2D)),
+    wasmKernel(tf.Conv2DBackpropInput, inputGrad),
+    wasmKernel(tf.Conv2DBackpropFilter, filterGrad),
   ];
 }

@@ -17,11 +17,14 @@ import type { KernelArgs, WasmBackend } from "../kernels/compose.ts";
 import { ALG, ARG, check, type Onednn, OP_DESC_BYTES, PROP, TAG } from "./ffi.ts";
 import {
   type Destroyable,
+  type Fallbacks,
   heapPointer,
   memoryDesc,
   Primitive,
   PrimitiveCache,
+  runFallback,
   Scratch,
+  wasmKernel,
 } from "./primitive.ts";
 
 /** Outputs below this size stay on the previous (single-threaded XNNPACK) kernel. */
@@ -141,20 +144,12 @@ export function broadcastOf(a: readonly number[], b: readonly number[]): Broadca
   return null;
 }
 
-type Fallback = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
-
 /** The `Multiply`, `Add`, `Sub`, `Step` and `Relu` configs. */
 export function elementwiseKernelConfigs(
   kernels: () => ElementwiseKernels,
-  fallbacks: Map<string, Fallback>,
+  fallbacks: Fallbacks,
 ): tf.KernelConfig[] {
-  const fallback = (name: string, args: KernelArgs) => {
-    const f = fallbacks.get(name);
-    if (!f) {
-      throw new Error(`oneDNN ${name}: this call is not supported and no fallback kernel is registered`);
-    }
-    return f(args);
-  };
+  const fallback = (name: string, args: KernelArgs) => runFallback(fallbacks, name, args);
   const binary = (name: string, alg: Alg, commutative: boolean) => (args: KernelArgs) => {
     let { a, b } = args.inputs;
     if (a.dtype !== "float32" || b.dtype !== "float32") return fallback(name, args);
@@ -178,16 +173,11 @@ export function elementwiseKernelConfigs(
     }
     return kernels().relu(args.backend as WasmBackend, x);
   };
-  const config = (kernelName: string, f: Fallback): tf.KernelConfig => ({
-    kernelName,
-    backendName: "wasm",
-    kernelFunc: f as unknown as tf.KernelFunc,
-  });
   return [
-    config(tf.Multiply, binary(tf.Multiply, "mul", true)),
-    config(tf.Add, binary(tf.Add, "add", true)),
-    config(tf.Sub, binary(tf.Sub, "sub", false)),
-    config(tf.Step, step),
-    config(tf.Relu, relu),
+    wasmKernel(tf.Multiply, binary(tf.Multiply, "mul", true)),
+    wasmKernel(tf.Add, binary(tf.Add, "add", true)),
+    wasmKernel(tf.Sub, binary(tf.Sub, "sub", false)),
+    wasmKernel(tf.Step, step),
+    wasmKernel(tf.Relu, relu),
   ];
 }

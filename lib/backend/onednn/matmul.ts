@@ -10,8 +10,18 @@
  */
 import { tf } from "../../tf.ts";
 import type { KernelArgs, WasmBackend } from "../kernels/compose.ts";
-import { ALG, ARG, check, handleOf, handleSlot, type Onednn, OP_DESC_BYTES, TAG } from "./ffi.ts";
-import { type Destroyable, heapPointer, memoryDesc, Primitive, PrimitiveCache } from "./primitive.ts";
+import { ARG, check, type Onednn, OP_DESC_BYTES, TAG } from "./ffi.ts";
+import {
+  type Destroyable,
+  type Fallbacks,
+  heapPointer,
+  memoryDesc,
+  Primitive,
+  PrimitiveCache,
+  runFallback,
+  wasmKernel,
+  withReluPostOp,
+} from "./primitive.ts";
 
 /** `acb`: a 3-D tensor whose last two axes are stored swapped. */
 const TAG_ACB = 17;
@@ -51,27 +61,7 @@ export class MatMulKernels {
       const biasMd = memoryDesc(this.onednn, [1, 1, s.n], TAG.abc);
       const desc = new Uint8Array(OP_DESC_BYTES);
       check(fn.dnnl_matmul_desc_init(desc, src, weights, bias ? biasMd : null, dst), "dnnl_matmul_desc_init");
-      let attr: Deno.PointerValue = null;
-      let postOps: Deno.PointerValue = null;
-      if (relu) {
-        const a = handleSlot(), po = handleSlot();
-        check(fn.dnnl_primitive_attr_create(a), "dnnl_primitive_attr_create");
-        check(fn.dnnl_post_ops_create(po), "dnnl_post_ops_create");
-        attr = handleOf(a);
-        postOps = handleOf(po);
-        check(
-          fn.dnnl_post_ops_append_eltwise(postOps, 1, ALG.eltwiseRelu, 0, 0),
-          "dnnl_post_ops_append_eltwise",
-        );
-        check(fn.dnnl_primitive_attr_set_post_ops(attr, postOps), "dnnl_primitive_attr_set_post_ops");
-      }
-      let p: Primitive;
-      try {
-        p = new Primitive(this.onednn, desc, attr);
-      } finally {
-        if (postOps) fn.dnnl_post_ops_destroy(postOps);
-        if (attr) fn.dnnl_primitive_attr_destroy(attr);
-      }
+      const p = withReluPostOp(this.onednn, relu, (attr) => new Primitive(this.onednn, desc, attr));
       p.bind(ARG.src, src).bind(ARG.weights, weights);
       if (bias) p.bind(ARG.bias, biasMd);
       p.bind(ARG.dst, dst);
@@ -103,8 +93,6 @@ export class MatMulKernels {
     this.#plans.clear();
   }
 }
-
-type Fallback = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 interface MatMulAttrs {
   transposeA: boolean;
@@ -141,15 +129,9 @@ function shapeOf(
 /** The `BatchMatMul` and `_FusedMatMul` configs. */
 export function matMulKernelConfigs(
   kernels: () => MatMulKernels,
-  fallbacks: Map<string, Fallback>,
+  fallbacks: Fallbacks,
 ): tf.KernelConfig[] {
-  const fallback = (name: string, args: KernelArgs) => {
-    const f = fallbacks.get(name);
-    if (!f) {
-      throw new Error(`oneDNN ${name}: this call is not supported and no fallback kernel is registered`);
-    }
-    return f(args);
-  };
+  const fallback = (name: string, args: KernelArgs) => runFallback(fallbacks, name, args);
   const kernel = (name: string) => (args: KernelArgs) => {
     const { a, b, bias, preluActivationWeights } = args.inputs;
     const attrs = args.attrs as unknown as MatMulAttrs;
@@ -169,9 +151,5 @@ export function matMulKernelConfigs(
       geometry.out,
     );
   };
-  return [tf.BatchMatMul, tf._FusedMatMul].map((name) => ({
-    kernelName: name,
-    backendName: "wasm",
-    kernelFunc: kernel(name) as unknown as tf.KernelFunc,
-  }));
+  return [tf.BatchMatMul, tf._FusedMatMul].map((name) => wasmKernel(name, kernel(name)));
 }

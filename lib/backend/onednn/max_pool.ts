@@ -15,11 +15,14 @@ import type { KernelArgs, WasmBackend } from "../kernels/compose.ts";
 import { ARG, check, dims, type Onednn, OP_DESC_BYTES, PROP, QUERY, TAG } from "./ffi.ts";
 import {
   type Destroyable,
+  type Fallbacks,
   heapPointer,
   memoryDesc,
   Primitive,
   PrimitiveCache,
+  runFallback,
   Scratch,
+  wasmKernel,
 } from "./primitive.ts";
 
 /** `dnnl_pooling_max`. */
@@ -159,20 +162,12 @@ export class MaxPoolKernels {
   }
 }
 
-type Fallback = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
-
 /** The `MaxPool` and `MaxPoolGrad` configs (non-float32 inputs and NCHW go to `fallbacks`). */
 export function maxPoolKernelConfigs(
   kernels: () => MaxPoolKernels,
-  fallbacks: Map<string, Fallback>,
+  fallbacks: Fallbacks,
 ): tf.KernelConfig[] {
-  const fallback = (name: string, args: KernelArgs) => {
-    const f = fallbacks.get(name);
-    if (!f) {
-      throw new Error(`oneDNN ${name}: this call is not supported and no fallback kernel is registered`);
-    }
-    return f(args);
-  };
+  const fallback = (name: string, args: KernelArgs) => runFallback(fallbacks, name, args);
   const poolInfo = (x: tf.TensorInfo, a: PoolAttrs) =>
     tf.backend_util.computePool2DInfo(
       x.shape as [number, number, number, number],
@@ -197,7 +192,7 @@ export function maxPoolKernelConfigs(
     return kernels().backward(args.backend as WasmBackend, poolInfo(input, a), dy, input);
   };
   return [
-    { kernelName: tf.MaxPool, backendName: "wasm", kernelFunc: forward as unknown as tf.KernelFunc },
-    { kernelName: tf.MaxPoolGrad, backendName: "wasm", kernelFunc: backward as unknown as tf.KernelFunc },
+    wasmKernel(tf.MaxPool, forward),
+    wasmKernel(tf.MaxPoolGrad, backward),
   ];
 }

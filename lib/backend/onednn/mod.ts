@@ -19,11 +19,11 @@
  */
 import { tf } from "../../tf.ts";
 import { BN_TRAIN, BN_TRAIN_GRAD } from "../kernels/batch_norm.ts";
-import type { KernelArgs } from "../kernels/compose.ts";
 import { batchNormKernelConfigs, BatchNormKernels } from "./batch_norm.ts";
 import { elementwiseKernelConfigs, ElementwiseKernels } from "./elementwise.ts";
 import { convKernelConfigs, ConvKernels } from "./conv2d.ts";
 import { loadOnednn, type Onednn } from "./ffi.ts";
+import type { Fallbacks, KernelImpl } from "./primitive.ts";
 import { matMulKernelConfigs, MatMulKernels } from "./matmul.ts";
 import { maxPoolKernelConfigs, MaxPoolKernels } from "./max_pool.ts";
 
@@ -41,9 +41,7 @@ export interface OnednnBackendInfo {
   threads: number;
 }
 
-type Fallback = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
-
-const fallbacks = new Map<string, Fallback>();
+const fallbacks: Fallbacks = new Map();
 const previous = new Map<string, tf.KernelConfig | undefined>();
 let state:
   | {
@@ -140,7 +138,7 @@ export function registerOnednnKernels(
       const existing = tf.getKernel(config.kernelName, "wasm");
       previous.set(config.kernelName, existing);
       if (existing) {
-        fallbacks.set(config.kernelName, existing.kernelFunc as unknown as Fallback);
+        fallbacks.set(config.kernelName, existing.kernelFunc as unknown as KernelImpl);
         tf.unregisterKernel(config.kernelName, "wasm");
       }
       tf.registerKernel(existing?.setupFunc ? { ...config, setupFunc: existing.setupFunc } : config);

@@ -11,8 +11,19 @@
  * @module
  */
 import { tf } from "../../tf.ts";
-import type { WasmBackend } from "../kernels/compose.ts";
-import { ARG, check, dims, F32, handleOf, handleSlot, MEMORY_DESC_BYTES, type Onednn, QUERY } from "./ffi.ts";
+import type { KernelArgs, WasmBackend } from "../kernels/compose.ts";
+import {
+  ALG,
+  ARG,
+  check,
+  dims,
+  F32,
+  handleOf,
+  handleSlot,
+  MEMORY_DESC_BYTES,
+  type Onednn,
+  QUERY,
+} from "./ffi.ts";
 
 /** A `dnnl_memory_desc_t` of f32 data with logical `shape` (oneDNN's order: N, C, spatial...) and `tag`. */
 export function memoryDesc(onednn: Onednn, shape: readonly number[], tag: number): Uint8Array {
@@ -198,5 +209,55 @@ export class PrimitiveCache<T extends Destroyable> {
   clear(): void {
     for (const e of this.#entries.values()) e.destroy();
     this.#entries.clear();
+  }
+}
+
+/** A kernel function as the oneDNN kernels and the kernels they fall back to take it. */
+export type KernelImpl = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+
+/** The kernels registered before the oneDNN ones, by name: where a call the primitives do not cover goes. */
+export type Fallbacks = Map<string, KernelImpl>;
+
+/** Run the previously registered kernel `name` on `args`; throws one line when there is none. */
+export function runFallback(
+  fallbacks: Fallbacks,
+  name: string,
+  args: KernelArgs,
+): tf.TensorInfo | tf.TensorInfo[] {
+  const f = fallbacks.get(name);
+  if (!f) throw new Error(`oneDNN ${name}: this call is not supported and no fallback kernel is registered`);
+  return f(args);
+}
+
+/** The config registering `impl` as kernel `kernelName` of the wasm backend. */
+export function wasmKernel(kernelName: string, impl: KernelImpl): tf.KernelConfig {
+  return { kernelName, backendName: "wasm", kernelFunc: impl as unknown as tf.KernelFunc };
+}
+
+/**
+ * Build a primitive with a ReLU post-op when `relu` (else without attributes): `make` receives the
+ * `dnnl_primitive_attr_t` (or null), which is freed once `make` returns.
+ */
+export function withReluPostOp<T>(onednn: Onednn, relu: boolean, make: (attr: Deno.PointerValue) => T): T {
+  if (!relu) return make(null);
+  const fn = onednn.fn;
+  const a = handleSlot(), po = handleSlot();
+  check(fn.dnnl_primitive_attr_create(a), "dnnl_primitive_attr_create");
+  const attr = handleOf(a);
+  try {
+    check(fn.dnnl_post_ops_create(po), "dnnl_post_ops_create");
+    const postOps = handleOf(po);
+    try {
+      check(
+        fn.dnnl_post_ops_append_eltwise(postOps, 1, ALG.eltwiseRelu, 0, 0),
+        "dnnl_post_ops_append_eltwise",
+      );
+      check(fn.dnnl_primitive_attr_set_post_ops(attr, postOps), "dnnl_primitive_attr_set_post_ops");
+      return make(attr);
+    } finally {
+      fn.dnnl_post_ops_destroy(postOps);
+    }
+  } finally {
+    fn.dnnl_primitive_attr_destroy(attr);
   }
 }
