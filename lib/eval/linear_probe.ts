@@ -40,6 +40,11 @@ export interface LinearProbeOptions {
   maxIter?: number;
   /** Gradient tolerance (max |∇J|) per fit (default 1e-5). */
   gradTol?: number;
+  /**
+   * Score the validation split even when the grid has one λ (default false: nothing to choose, no fit), for
+   * callers that select something else, e.g. a learning rate, on the validation accuracy.
+   */
+  validate?: boolean;
 }
 
 /** Result of the linear probe. */
@@ -152,7 +157,7 @@ export async function linearProbe(
   // 1-2. Model selection on a stratified validation split, strongest penalty first (warm starts).
   let bestL2 = grid[0];
   const validation: { l2: number; accuracy: number }[] = grid.map((l2) => ({ l2, accuracy: NaN }));
-  if (grid.length > 1) {
+  if (grid.length > 1 || opts.validate) {
     const { train: tr, val } = stratifiedSplit(
       train.labels,
       opts.valFraction ?? 0.2,

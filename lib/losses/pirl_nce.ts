@@ -23,10 +23,20 @@
  * −log(1 − h) = softplus(s/τ − log c). Keys and negatives come from the bank and are treated as constants;
  * gradients flow to the queries.
  *
+ * **The InfoNCE form** (`form: "infonce"`): the same positive and negatives scored by a softmax instead of
+ * m + 1 binary posteriors,
+ *
+ *     L_InfoNCE(k, q) = −log( e^{s(k, q)/τ} / ( e^{s(k, q)/τ} + Σ_j e^{s(q, n_j)/τ} ) ),
+ *
+ * which needs no Z (the softmax normalises itself). It is the bank loss of MoCo and of later PIRL
+ * implementations; eq. 4 with a fixed Z penalises every negative whose s/τ exceeds log c, however many there
+ * are, which is what diverges at our scale (see `lib/experiments/pirl/config.ts`).
+ *
  * @module
  */
 import { tf } from "../tf.ts";
 import { checkTemperature, l2NormalizeRows } from "./pair_similarity.ts";
+import { logSumExpRows } from "./log_sum_exp.ts";
 
 /** Constants of the NCE posterior h. */
 export interface NceOptions {
@@ -34,9 +44,14 @@ export interface NceOptions {
   temperature: number;
   /** Dataset size |D| (the memory bank size). */
   datasetSize: number;
-  /** Normalising constant Z of p(v|u) = exp(s/τ)/Z (default 1, as PIRL's eq. 3 is written). */
+  /** Normalising constant Z of p(v|u) = exp(s/τ)/Z (default 1, as PIRL's eq. 3 is written; unused by InfoNCE). */
   z?: number;
+  /** "nce": eq. 3–4 (default); "infonce": the softmax form of the module doc. */
+  form?: NceForm;
 }
+
+/** The two scorings of a positive against bank negatives (module doc). */
+export type NceForm = "nce" | "infonce";
 
 /** Options of `pirlLoss`. */
 export interface PirlLossOptions extends NceOptions {
@@ -48,6 +63,9 @@ function checkNce(opts: NceOptions, what: string): void {
   checkTemperature(opts.temperature, what);
   if (!(Number.isFinite(opts.datasetSize) && opts.datasetSize >= 1)) {
     throw new Error(`${what}: datasetSize must be >= 1, got ${opts.datasetSize}`);
+  }
+  if (opts.form !== undefined && opts.form !== "nce" && opts.form !== "infonce") {
+    throw new Error(`${what}: form must be "nce" or "infonce", got ${JSON.stringify(opts.form)}`);
   }
   const z = opts.z ?? 1;
   if (!(Number.isFinite(z) && z > 0)) {
@@ -75,7 +93,8 @@ function checkShapes(key: tf.Tensor, query: tf.Tensor, negatives: tf.Tensor, wha
 }
 
 /**
- * Per-example L_NCE(k, q) of eq. 4, shape [B]. `negatives` is [m, d] (shared by the batch) or [B, m, d].
+ * Per-example L_NCE(k, q) of eq. 4 (or its InfoNCE form, `opts.form`), shape [B]. `negatives` is [m, d]
+ * (shared by the batch) or [B, m, d].
  */
 export function nceLossPerExample(
   key: tf.Tensor2D,
@@ -90,7 +109,6 @@ export function nceLossPerExample(
   return tf.tidy(() => {
     const k = l2NormalizeRows(key), q = l2NormalizeRows(query);
     const sPos = tf.div(tf.sum(tf.mul(k, q), 1), opts.temperature);
-    const posTerm = tf.softplus(tf.sub(logC, sPos));
     let sNeg: tf.Tensor2D;
     if (negatives.rank === 2) {
       sNeg = tf.matMul(q, l2NormalizeRows(negatives as tf.Tensor2D), false, true);
@@ -99,6 +117,11 @@ export function nceLossPerExample(
       const n = tf.reshape(l2NormalizeRows(tf.reshape(negatives, [b * mm, d]) as tf.Tensor2D), [b, mm, d]);
       sNeg = tf.squeeze(tf.matMul(n, tf.expandDims(q, 2)), [2]) as tf.Tensor2D;
     }
+    if (opts.form === "infonce") {
+      const logits = tf.concat([tf.expandDims(sPos, 1), tf.div(sNeg, opts.temperature)], 1) as tf.Tensor2D;
+      return tf.sub(logSumExpRows(logits), sPos) as tf.Tensor1D;
+    }
+    const posTerm = tf.softplus(tf.sub(logC, sPos));
     const negTerm = tf.sum(tf.softplus(tf.sub(tf.div(sNeg, opts.temperature), logC)), 1);
     return tf.add(posTerm, negTerm) as tf.Tensor1D;
   });

@@ -43,13 +43,24 @@ export type EncoderSpec =
     /** Batch norm in the MLP projection head's hidden layer (default false). */
     headBatchNorm?: boolean;
   }
+  | {
+    /**
+     * cnn3 with batch norm and a fourth stage: conv → BN → ReLU at the third stage's resolution (no pooling), so
+     * an 8-px patch still has a 1×1 map there. Four stages for per-stage evaluation at cnn3's cost plus one conv.
+     */
+    kind: "cnn4";
+    widths: [number, number, number, number];
+    init?: ConvInit;
+    centerInput?: boolean;
+  }
   | { kind: "resnet"; depth: 10 | 18; width: number };
 
 const CENTER = { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };
 
 /**
  * cnn3 with batch norm: 3 × [conv3x3 (no bias) → BN → ReLU → max-pool 2×2], then global average pooling.
- * Variables: `conv{1,2,3}.weight`, `bn{1,2,3}.{gamma,beta,runningMean,runningVar}`.
+ * Variables: `conv{1,2,3}.weight`, `bn{1,2,3}.{gamma,beta,runningMean,runningVar}`. With a `cnn4` spec a fourth
+ * stage [conv3x3 → BN → ReLU] without pooling follows (`conv4`, `bn4`).
  */
 export class Cnn3Bn extends Layer implements Encoder {
   /** "cnn3bn-<w1>-<w2>-<w3>". */
@@ -66,7 +77,7 @@ export class Cnn3Bn extends Layer implements Encoder {
    * Build the three stages with the spec's widths and initialisation, drawing weights from `rng`.
    * @param spec a cnn3 spec (its `batchNorm` flag is implied).
    */
-  constructor(rng: Rng, spec: Extract<EncoderSpec, { kind: "cnn3" }>) {
+  constructor(rng: Rng, spec: Extract<EncoderSpec, { kind: "cnn3" | "cnn4" }>) {
     super();
     let ci = 3;
     this.convs = spec.widths.map((co) => {
@@ -75,8 +86,8 @@ export class Cnn3Bn extends Layer implements Encoder {
       return conv;
     });
     this.norms = spec.widths.map((c) => new BatchNorm(c));
-    this.outDim = spec.widths[2];
-    this.name = `cnn3bn-${spec.widths.join("-")}`;
+    this.outDim = spec.widths[spec.widths.length - 1];
+    this.name = `cnn${spec.widths.length}bn-${spec.widths.join("-")}`;
     this.#center = spec.centerInput ?? false;
   }
 
@@ -85,7 +96,8 @@ export class Cnn3Bn extends Layer implements Encoder {
     const stages: tf.Tensor4D[] = [];
     let y = this.#center ? normalizeInput(x, CENTER.mean, CENTER.std) : x;
     this.convs.forEach((conv, i) => {
-      y = tf.maxPool(this.norms[i].apply(conv.apply(y), opts.training, "relu"), 2, 2, "valid");
+      y = this.norms[i].apply(conv.apply(y), opts.training, "relu");
+      if (i < 3) y = tf.maxPool(y, 2, 2, "valid");
       stages.push(y);
     });
     return { h: tf.mean(y, [1, 2]) as tf.Tensor2D, stages };
@@ -93,20 +105,16 @@ export class Cnn3Bn extends Layer implements Encoder {
 
   /** Every variable by name (weights and batch-norm statistics). */
   namedVariables(): NamedVariables {
-    return collectVariables({
-      conv1: this.convs[0],
-      conv2: this.convs[1],
-      conv3: this.convs[2],
-      bn1: this.norms[0],
-      bn2: this.norms[1],
-      bn3: this.norms[2],
-    });
+    const parts: Record<string, Layer> = {};
+    this.convs.forEach((c, i) => parts[`conv${i + 1}`] = c);
+    this.norms.forEach((n, i) => parts[`bn${i + 1}`] = n);
+    return collectVariables(parts);
   }
 }
 
 /** Build an encoder from its spec. */
 export function buildEncoder(spec: EncoderSpec, rng: Rng): Encoder {
-  if (spec.kind === "cnn3" && spec.batchNorm) return new Cnn3Bn(rng, spec);
+  if (spec.kind === "cnn4" || (spec.kind === "cnn3" && spec.batchNorm)) return new Cnn3Bn(rng, spec);
   if (spec.kind === "cnn3") {
     return cnn3(rng, {
       widths: spec.widths,

@@ -72,3 +72,14 @@ Deno.test("linearProbe: bad input rejects with one-line errors", async () => {
   await assertRejects(() => linearProbe(f, f, { l2Grid: [] }), Error, "l2Grid");
   assertEquals(logspace(-2, 0, 3).map((v) => +v.toPrecision(12)), [0.01, 0.1, 1]);
 });
+
+Deno.test("linearProbe: one λ validates only when asked, and then the final fit is unchanged", async () => {
+  const rng = new Rng(4);
+  const centers = Array.from({ length: 3 }, () => Array.from({ length: 4 }, () => rng.normal()));
+  const train = blobs(rng, centers, 30, 1), test = blobs(rng, centers, 20, 1);
+  const plain = await linearProbe(train, test, { l2Grid: [1e-2] });
+  assert(Number.isNaN(plain.validation[0].accuracy));
+  const scored = await linearProbe(train, test, { l2Grid: [1e-2], validate: true });
+  assert(scored.validation[0].accuracy >= 0 && scored.validation[0].accuracy <= 1);
+  assertEquals(Array.from(scored.predictions), Array.from(plain.predictions));
+});

@@ -113,3 +113,46 @@ Deno.test("estimateNceZ and input validation", async () => {
   assertThrows(() => nceLoss(a, a, a, { temperature: 0.1, datasetSize: 0 }), Error, "datasetSize");
   tf.dispose([a, b]);
 });
+
+/** −log softmax of the positive among the positive and the negatives, straight from the definition. */
+function refInfoNce(key: number[][], query: number[][], neg: number[][], tau: number): number {
+  let total = 0;
+  for (let b = 0; b < key.length; b++) {
+    const pos = Math.exp(sim(key[b], query[b]) / tau);
+    const den = pos + neg.reduce((acc, n) => acc + Math.exp(sim(query[b], n) / tau), 0);
+    total -= Math.log(pos / den);
+  }
+  return total / key.length;
+}
+
+Deno.test("nceLoss form infonce: matches the softmax definition, ignores Z, gradients match finite differences", () => {
+  const rng = new Rng(34);
+  const B = 3, d = 5, m = 6, D = 100, tau = 0.3;
+  const key = randMatrix(rng, B, d), q = randMatrix(rng, B, d), neg = randMatrix(rng, m, d);
+  const ref = refInfoNce(key, q, neg, tau);
+  for (const z of [1, 5e4]) {
+    const got = tf.tidy(() =>
+      nceLoss(T(key), T(q), T(neg), { temperature: tau, datasetSize: D, z, form: "infonce" }).dataSync()[0]
+    );
+    assertAlmostEquals(got, ref, 1e-5 * ref);
+  }
+  const grad = tf.tidy(() =>
+    tf.grad((x: tf.Tensor) =>
+      nceLoss(T(key), x as tf.Tensor2D, T(neg), { temperature: tau, datasetSize: D, form: "infonce" })
+    )(T(q)).dataSync()
+  );
+  assertLess(maxRelErr(grad, fdGrad((x) => refInfoNce(key, x, neg, tau), q)), 1e-4);
+  // far below float32's exp range at τ = 0.01, still finite (log-sum-exp)
+  const low = tf.tidy(() =>
+    nceLoss(T(key), T(q), T(neg), { temperature: 0.01, datasetSize: D, form: "infonce" }).dataSync()[0]
+  );
+  assertEquals(Number.isFinite(low), true);
+  const a = tf.zeros([2, 3]) as tf.Tensor2D;
+  assertThrows(
+    // @ts-expect-error: an unknown form is refused at run time too
+    () => nceLoss(a, a, a, { temperature: 0.1, datasetSize: 10, form: "bogus" }),
+    Error,
+    "form must be",
+  );
+  a.dispose();
+});

@@ -69,3 +69,24 @@ Deno.test("buildEncoder: a resnet spec builds the ResNet of that depth and width
   tf.dispose([x, h]);
   enc.dispose();
 });
+
+Deno.test("cnn4: four stages, the last unpooled (an 8-px input keeps a 1×1 map), cnn3bn's first three", async () => {
+  await backend();
+  const spec: EncoderSpec = { kind: "cnn4", widths: [4, 6, 8, 10], init: "he-fan-in", centerInput: true };
+  const enc = buildEncoder(spec, new Rng(0));
+  assertEquals([enc.outDim, enc.name], [10, "cnn4bn-4-6-8-10"]);
+  assertEquals(Object.keys(enc.namedVariables()).length, 4 + 4 * 4);
+  const x = images(2, 3, 16), patch = images(3, 3, 8);
+  const out = tf.tidy(() => enc.apply(x, { training: false }).stages.map((s) => s.shape));
+  assertEquals(out, [[3, 8, 8, 4], [3, 4, 4, 6], [3, 2, 2, 8], [3, 2, 2, 10]]);
+  // the first three stages are exactly cnn3bn's with the same seed (the fourth conv is drawn after them)
+  const three = buildEncoder({ ...spec, kind: "cnn3", widths: [4, 6, 8], batchNorm: true }, new Rng(0));
+  const s3 = (e: typeof enc) =>
+    tf.tidy(() => Array.from(e.apply(x, { training: false }).stages[2].dataSync()));
+  assertEquals(s3(enc), s3(three));
+  const p = tf.tidy(() => enc.apply(patch, { training: true }).stages.at(-1)!.shape);
+  assertEquals(p, [3, 1, 1, 10]);
+  tf.dispose([x, patch]);
+  enc.dispose();
+  three.dispose();
+});

@@ -2,8 +2,9 @@
  * Configuration of the PIRL reproduction (Misra & van der Maaten, CVPR 2020): what each profile trains and
  * evaluates ({@link pirlConfig}) and the description of one run ({@link RunSpec}).
  *
- * **The compared methods** share one encoder (the batch-norm cnn3 of the SimCLR reproduction, He init, centred
- * input), one data stream and one schedule:
+ * **The compared methods** share one encoder (the cpu profile: `cnn4`, the batch-norm cnn3 of the SimCLR
+ * reproduction with a fourth stage, He init, centred input), one data stream and one schedule (each method at
+ * its own peak learning rate, chosen on a validation split):
  * - `pirl`: eq. 5, λ·L_NCE(m_I, g(v_It)) + (1 − λ)·L_NCE(m_I, f(v_I)) against a memory bank; f = linear head on
  *   the encoder's representation of the whole image, g = linear map of the 9 patch representations
  *   concatenated in their (shuffled) slot order; λ = 0 is NPID++ (the image term only, no patches are encoded);
@@ -20,41 +21,42 @@
  * seen at the same pixel scale, as in the paper), flipped and colour-distorted. At test time the encoder sees
  * the whole 32-px test image.
  *
- * **Measured while designing the cpu profile** (2,000 training / 1,000 test images, batch 64, 150 steps, i.e.
- * 4.8 epochs, τ = 0.07, 512 negatives, bank momentum 0.5; linear probe on the last stage; seed 0; random init
- * 47.4%, chance 12.5%):
+ * **The bank loss.** `nce.form` "nce" is eq. 4 as printed (binary NCE posteriors, Z estimated once from the
+ * first batch as Instance Discrimination and the released code do); "infonce" scores the same positive and
+ * bank negatives with a softmax (`lib/losses/pirl_nce.ts`). The cpu and gpu profiles use "infonce" because eq. 4
+ * does not train here (below).
  *
- * - with the paper's linear f and g and the SimCLR profile's Adam lr 5e-3, NPID++ and PIRL do not learn: the
- *   NCE loss *rises* (NPID++ 24 → 363) and the probe falls to 18–21%, below random init. Logging every 10 steps
- *   shows why: the batch's f̂(v_I) share a large common direction (mean pairwise cosine 0.6–0.8), and the
- *   cosine between f̂(v_I) and the image's own bank entry m_I stays near 0 (−0.2…0.13) for 100 steps: the
- *   representation moves so far between two visits of an image (31 steps) that the bank entries are stale,
- *   and pushing away from the stale negatives moves every feature together;
- * - Z = 1 (eq. 3 as printed) instead of Instance Discrimination's estimate (Z ≈ 2.9·10⁴ here): loss 1,365 →
- *   4,394, probe 23%; lr 1e-3: 43.9%; τ = 0.2: 42.1% (with head norm); τ = 0.5: 31.5%; a 500-image training set
- *   (19 epochs, entries refreshed every 8 steps): 18–26%; colour strength 1: 35.7%;
- * - batch norm on the outputs of f and g (`headNorm`, a linear layer without bias then batch norm, as SimCLR's
- *   released heads) removes the common direction (pairwise cosine ≈ 0) but alone is not enough at lr 5e-3
- *   (33.1%); with lr 5e-4 NPID++ reaches 51.9% (seed 1: 54.9% vs random 50.9%) and PIRL 49.6%, while
- *   without head norm lr 5e-4 gives NPID++ 46.6%. Jigsaw at lr 5e-4: 57.2% (at 5e-3: 61.6%).
+ * **History of the cpu design** (seed 0 unless stated; best-stage linear probe; random init ≈ 48%):
  *
- * So the cpu profile keeps the paper's NCE (τ 0.07, Z estimated as the released code does, momentum 0.5) and
- * uses head norm and lr 5e-4 for every method (one schedule for all, as the paper). A PIRL step (a 32-px view
- * and 9 × 8-px patches of 64 images) costs about 0.2 s on the shared 2-core machine, NPID++ and supervised
- * 0.12 s, Jigsaw 0.1 s (wasm; on the onednn backend 70, 37 and 33 ms on one thread).
+ * 1. 150 steps of 64 on 2,000 images (4.8 epochs), cnn3 16-32-64, eq. 4, Adam 5e-3: the NCE loss *rises*
+ *    (NPID++ 24 → 363) and the probe falls to 18–21%; the batch's f̂(v_I) share one direction (pairwise cosine
+ *    0.6–0.8) and each image's bank entry is stale (cosine to f̂ ≈ 0 for 100 steps). Z = 1 (eq. 3 as printed):
+ *    23%; lr 1e-3: 43.9%; τ 0.2: 42.1%; batch norm on the outputs of f and g (`headNorm`) plus lr 5e-4: NPID++
+ *    51.9%, PIRL 49.6%, Jigsaw 57.2% — but Jigsaw's pretext loss stayed at ln 100 = 4.6: nothing had trained.
+ * 2. 1,500 steps (48 epochs, `tools/pilots/pirl_steps.ts --steps 1500 --seeds 3`, 550 s): Jigsaw learns (72.6%,
+ *    +23.9 [16.1, 31.7] pp over random init, pretext loss 4.6 → 1.0), but NPID++ (41.2%, −7.5 [−12.1, −3.0]) and
+ *    PIRL (44.2%) fall below random init while eq. 4's loss rises from 15 to 114–126: with Z fixed and τ 0.07,
+ *    every negative whose s/τ exceeds log(Z m/|D|) is penalised whatever the others do, and as the features
+ *    organise (same-class images become similar) those terms blow up.
+ * 3. The InfoNCE form, same setting, 2 seeds (`--form infonce --lr 5e-4 | 2e-3 --methods npid,pirl`): NPID++
+ *    68.2 / 73.9% and PIRL 62.5 / 70.8% at lr 5e-4 / 2e-3 (random init 49.3): both learn, final losses 3.5–4.2
+ *    of ln 513 = 6.2.
+ * 4. A four-stage encoder for Table 7, 1,000 steps (`--steps 1000 --seeds 2 --form infonce --lr 2e-3`, onednn,
+ *    two workers): ResNet-10 width 8 on 1,000 images (401 s) is weaker and slower — random init 33.9, Jigsaw
+ *    55.1, NPID++ 50.0, PIRL 49.1%. `cnn4` 16-32-64-128 (cnn3 plus an unpooled fourth stage) on 1,250 images
+ *    (51 epochs, every bank entry refreshed 51 times; 308 s for two seeds of every method): random init 57.8
+ *    (per stage 33 → 40 → 46 → 58), raw pixels 40.0, supervised 99.7, **Jigsaw 82.8** (41 → 59 → 83 → 81: peaks
+ *    at stage 3; pretext 82–86% of 100 permutations), **NPID++ 72.4** (33 → 50 → 66 → 72), **PIRL 73.0**
+ *    (34 → 47 → 63 → 73), PIRL λ = 1 48.9 (below random init: with no image term the bank holds an untrained
+ *    head's projection of the whole image). Encoder-space jigsaw distance Jigsaw 0.73, PIRL 1.21; PIRL's head
+ *    distance ‖f̂ − ĝ‖ 1.00.
  *
- * **Pilot for longer training** (2026-12-03, `tools/pilots/pirl_steps.ts --steps 1500 --seeds 3`, onednn, two
- * workers, 550 s for the whole study; best-stage linear probe %, paired gain over random init with 95% CI):
- * at 1,500 steps (48 epochs, every bank entry refreshed ≈ 48 times) random init 48.8 [44.2, 53.4], raw pixels
- * 43.5; supervised 97.5 (+48.7 [40.3, 57.1]); **Jigsaw 72.6, +23.9 [16.1, 31.7]**, its pretext loss down
- * from ln 100 = 4.6 to 1.0–1.1 (at 150 steps it stayed at 4.59; a single run at lr 5e-3 reaches 0.66); but
- * NPID++ 41.2 (−7.5 [−12.1, −3.0]) and PIRL 44.2 (−4.6 [−14.0, 4.8]) fall *below* random init while their
- * NCE losses rise (NPID++ 15 → 114–126, PIRL → 58–65; PIRL at λ = 1, whose NCE term is the jigsaw pair only,
- * stays at 5.1 and 50.9). So more steps make the covariant pretext learn, and expose the memory-bank NCE
- * objective as the arm that does not: with Z estimated once at the start (as the released code does) and
- * τ = 0.07, the noise terms blow up as the bank entries drift together. The next design must fix that
- * objective (Z re-estimated, or the InfoNCE form over the same bank negatives, a lower lr for the NCE
- * methods on a validation split) before the Table 2 comparisons can be judged.
+ * So the cpu profile is design 4 with `cnn4`, 1,250 images, 1,000 steps, the InfoNCE form, each method's peak
+ * lr swept over 2e-3 × {1/3, 1, 3} on the validation split (`experiments.ts` `sweepLearningRates`; the first
+ * full run chose 2e-3 for supervised, 6e-3 for Jigsaw and PIRL, 6.7e-4 for NPID++), λ ∈ {0, 0.25, 0.5, 0.75,
+ * 1}, 64 and 512 negatives, |T| = 10 and 100, 5 seeds. Cost (two workers, one thread each, evaluation
+ * included): supervised ≈ 40 s a run, Jigsaw ≈ 33, NPID++ ≈ 44, PIRL ≈ 70; without the negatives and |T|
+ * ablations the notebook took 18 min (a few runs cached), so they were added at the cpu profile too.
  *
  * @module
  */
@@ -62,13 +64,20 @@ import type { DataSpec } from "../../data/labeled_splits.ts";
 import type { Profile } from "../../experiment.ts";
 import { CPU_SHAPES } from "../../data/cpu_shapes.ts";
 import type { EncoderSpec } from "../../models/encoder_spec.ts";
+import type { NceForm } from "../../losses/pirl_nce.ts";
 
 export { CPU_SHAPES };
 
 /** The compared pretraining methods (`pirl` with λ = 0 is NPID++). */
 export type Method = "random" | "pixels" | "supervised" | "jigsaw" | "pirl";
 
-/** One run: a method, its λ (PIRL family), its number of negatives (PIRL family) and the seed. */
+/** Which learning rate of {@link PirlConfig.optimizer} a run uses: its method, NPID++ apart from PIRL. */
+export type LrKey = "supervised" | "jigsaw" | "npid" | "pirl";
+
+/** Every {@link LrKey}, in display order. */
+export const LR_KEYS: readonly LrKey[] = ["supervised", "jigsaw", "npid", "pirl"];
+
+/** One run: a method, its λ and negatives (PIRL family), its peak learning rate and the seed. */
 export interface RunSpec {
   /** The pretraining method. */
   method: Method;
@@ -76,6 +85,10 @@ export interface RunSpec {
   lambda: number;
   /** Negatives drawn from the memory bank per step (pirl only). */
   negatives: number;
+  /** Peak learning rate of Adam (0 for untrained runs). */
+  lr: number;
+  /** Size |T| of the permutation set when it differs from the profile's (the Figure 7 ablation); else absent. */
+  permutations?: number;
   /** Seed of the initialisation, batches and views (0, 1, …). */
   seed: number;
 }
@@ -116,12 +129,22 @@ export interface PirlConfig {
   headNorm: boolean;
   /** Hidden width of the Jigsaw permutation classifier. */
   jigsawHidden: number;
-  /** NCE and memory bank (PIRL: τ 0.07, momentum 0.5, 32,000 negatives). */
-  nce: { temperature: number; momentum: number; z: NceZ };
+  /** NCE and memory bank (PIRL: τ 0.07, momentum 0.5, 32,000 negatives, eq. 4's NCE form). */
+  nce: { temperature: number; momentum: number; z: NceZ; form: NceForm };
   /** The base run: PIRL's λ and number of negatives. */
   base: { lambda: number; negatives: number };
-  /** Adam with linear warm-up then cosine decay. */
-  optimizer: { lr: number; weightDecay: number; warmupFraction: number };
+  /**
+   * Adam with linear warm-up then cosine decay; `lr` is each method's peak learning rate before the sweep (the
+   * centre of {@link PirlConfig.lrSweep}'s grid; λ-ablation runs use PIRL's).
+   */
+  optimizer: { lr: Record<LrKey, number>; weightDecay: number; warmupFraction: number };
+  /**
+   * The learning-rate sweep: every trained method at `optimizer.lr` × each factor on seed `seed`, scored by the
+   * best-stage linear probe on a validation split of the training images (never the test split); the study then
+   * trains every seed at the chosen rate. Only `methods` are swept (the others keep `optimizer.lr`);
+   * `factors: [1]` skips the sweep.
+   */
+  lrSweep: { factors: number[]; seed: number; methods: LrKey[] };
   /** Images per training step. */
   batchSize: number;
   /** Optimisation steps of every trained run. */
@@ -139,15 +162,17 @@ export interface PirlConfig {
   seeds: number;
   /** λ values of the ablation (besides the base λ, which is reused). Empty: no ablation. */
   lambdas: number[];
-  /** Numbers of negatives of the ablation. Empty: no ablation. */
+  /** Numbers of negatives of the ablation (PIRL at the base λ; besides the base number). Empty: no ablation. */
   negativeCounts: number[];
+  /** Sizes |T| of the permutation-set ablation (PIRL and Jigsaw; besides the profile's). Empty: no ablation. */
+  permutationCounts: number[];
 }
 
 /**
  * Seeds per compared configuration at each profile, when `--seeds` / `SSL_SEEDS` does not say otherwise: the
  * notebook passes this to `startExperiment`, which decides the seeds once (see `lib/experiment.ts`).
  */
-export const PIRL_SEEDS: Readonly<Record<Profile, number>> = { smoke: 1, cpu: 3, gpu: 5 };
+export const PIRL_SEEDS: Readonly<Record<Profile, number>> = { smoke: 1, cpu: 5, gpu: 5 };
 
 /** The configuration of a profile; `seeds` overrides the number of seeds per compared configuration. */
 export function pirlConfig(
@@ -159,8 +184,9 @@ export function pirlConfig(
     cropScale: [0.2, 1] as [number, number],
     colorStrength: 0.5,
     headNorm: true,
-    nce: { temperature: 0.07, momentum: 0.5, z: "estimate" as NceZ },
+    nce: { temperature: 0.07, momentum: 0.5, z: "estimate" as NceZ, form: "infonce" as NceForm },
   };
+  const same = (lr: number): Record<LrKey, number> => ({ supervised: lr, jigsaw: lr, npid: lr, pirl: lr });
   if (profile === "smoke") {
     return {
       ...common,
@@ -171,32 +197,36 @@ export function pirlConfig(
       embedDim: 8,
       jigsawHidden: 8,
       base: { lambda: 0.5, negatives: 16 },
-      optimizer: { lr: 5e-3, weightDecay: 1e-6, warmupFraction: 0.1 },
+      optimizer: { lr: same(5e-3), weightDecay: 1e-6, warmupFraction: 0.1 },
+      lrSweep: { factors: [0.5, 1], seed: 0, methods: [...LR_KEYS] },
       batchSize: 16,
       steps: 2,
       eval: { l2Grid: [1e-2], maxIter: 20, invarianceImages: 16 },
       seeds: opts.seeds ?? PIRL_SEEDS.smoke,
       lambdas: [1],
       negativeCounts: [],
+      permutationCounts: [],
     };
   }
   if (profile === "cpu") {
     return {
       ...common,
-      dataset: { name: "shapes", nTrain: 2000, nTest: 1000, label: "shape", seed: 0, shapes: CPU_SHAPES },
+      dataset: { name: "shapes", nTrain: 1250, nTest: 1000, label: "shape", seed: 0, shapes: CPU_SHAPES },
       imageSize: 32,
       jigsaw: { cropScale: [0.6, 1], cropSize: 30, tile: 8, permutations: 100, colorStrength: 0.5 },
-      encoder: { kind: "cnn3", widths: [16, 32, 64], init: "he-fan-in", centerInput: true, batchNorm: true },
+      encoder: { kind: "cnn4", widths: [16, 32, 64, 128], init: "he-fan-in", centerInput: true },
       embedDim: 32,
       jigsawHidden: 128,
       base: { lambda: 0.5, negatives: 512 },
-      optimizer: { lr: 5e-4, weightDecay: 1e-6, warmupFraction: 0.1 },
+      optimizer: { lr: same(2e-3), weightDecay: 1e-6, warmupFraction: 0.1 },
+      lrSweep: { factors: [1 / 3, 1, 3], seed: 0, methods: [...LR_KEYS] },
       batchSize: 64,
-      steps: 150,
+      steps: 1000,
       eval: { l2Grid: [1e-4, 1e-2, 1], maxIter: 100, invarianceImages: 500 },
       seeds: opts.seeds ?? PIRL_SEEDS.cpu,
-      lambdas: [1],
-      negativeCounts: [],
+      lambdas: [0.25, 0.75, 1],
+      negativeCounts: [64],
+      permutationCounts: [10],
     };
   }
   const cifar = (opts.dataset ?? "cifar10") === "cifar10";
@@ -211,24 +241,46 @@ export function pirlConfig(
     embedDim: 128,
     jigsawHidden: 512,
     base: { lambda: 0.5, negatives: 4096 },
-    optimizer: { lr: 1e-3, weightDecay: 1e-6, warmupFraction: 0.05 },
+    optimizer: { lr: same(1e-3), weightDecay: 1e-6, warmupFraction: 0.05 },
+    lrSweep: { factors: [1 / 3, 1, 3], seed: 0, methods: [...LR_KEYS] },
     batchSize: 256,
     steps: 4000,
     eval: { l2Grid: [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], maxIter: 200, invarianceImages: 2000 },
     seeds: opts.seeds ?? PIRL_SEEDS.gpu,
     lambdas: [0, 0.25, 0.75, 1],
     negativeCounts: [256, 1024, 16384],
+    permutationCounts: [10, 100],
   };
 }
 
-/** A run of `method` with the profile's base λ and negatives, and the given seed and overrides. */
+/** The configuration a run trains and evaluates with: the profile's, with the run's |T| when it sets one. */
+export function runConfig(cfg: PirlConfig, run: RunSpec): PirlConfig {
+  if (run.permutations === undefined || run.permutations === cfg.jigsaw.permutations) return cfg;
+  return { ...cfg, jigsaw: { ...cfg.jigsaw, permutations: run.permutations } };
+}
+
+/** The learning rate a run of `method` (at `lambda`) uses: its own, NPID++ apart, λ ablation as PIRL. */
+export function lrKey(method: Method, lambda: number): LrKey | null {
+  if (method === "random" || method === "pixels") return null;
+  if (method === "pirl") return lambda === 0 ? "npid" : "pirl";
+  return method;
+}
+
+/**
+ * A run of `method` with the profile's base λ and negatives, the method's learning rate from `lrs` (default
+ * `cfg.optimizer.lr`; 0 for untrained runs), and the given seed and overrides.
+ */
 export function makeRun(
   cfg: PirlConfig,
   method: Method,
   seed: number,
   override: Partial<Omit<RunSpec, "method" | "seed">> = {},
+  lrs: Record<LrKey, number> = cfg.optimizer.lr,
 ): RunSpec {
-  return { method, lambda: cfg.base.lambda, negatives: cfg.base.negatives, seed, ...override };
+  const lambda = override.lambda ?? cfg.base.lambda;
+  const key = lrKey(method, lambda);
+  const lr = key === null ? 0 : lrs[key];
+  return { method, lambda, negatives: cfg.base.negatives, lr, seed, ...override };
 }
 
 /** Whether a run trains (everything but random init). */
@@ -252,8 +304,10 @@ export function methodName(run: Pick<RunSpec, "method" | "lambda">): string {
   }[run.method];
 }
 
-/** A short label of a run, e.g. "PIRL λ=0.5 · 512 negatives · seed 0". */
+/** A short label of a run, e.g. "PIRL λ=0.5 · 512 negatives · lr 0.002 · seed 0". */
 export function runLabel(run: RunSpec): string {
   const nce = run.method === "pirl" ? ` λ=${run.lambda} · ${run.negatives} negatives` : "";
-  return `${methodName(run)}${nce} · seed ${run.seed}`;
+  const lr = isTrained(run) ? ` · lr ${Number(run.lr.toPrecision(3))}` : "";
+  const t = run.permutations !== undefined ? ` · |T|=${run.permutations}` : "";
+  return `${methodName(run)}${nce}${t}${lr} · seed ${run.seed}`;
 }

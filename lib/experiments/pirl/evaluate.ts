@@ -12,6 +12,9 @@
  *   supervised or random init). For PIRL runs the paper's own quantity, ‖f̂(v_I) − ĝ(v_It)‖ with the trained
  *   heads, is reported beside it.
  *
+ * - **the pretext task** (Jigsaw runs): the trained permutation classifier on shuffled test images, against
+ *   chance 1/|T|.
+ *
  * Everything reads tensors asynchronously (`await t.data()`).
  *
  * @module
@@ -24,7 +27,7 @@ import { extractFeatures } from "../../eval/features.ts";
 import { linearProbe } from "../../eval/linear_probe.ts";
 import type { Estimate } from "../../stats/confidence.ts";
 import { l2NormalizeRows } from "../../losses/pair_similarity.ts";
-import type { PirlConfig, RunSpec } from "./config.ts";
+import { type PirlConfig, runConfig, type RunSpec } from "./config.ts";
 import { PATCHES, patchFeatures, type PirlModel } from "./model.ts";
 import type { PirlData } from "./pretrain.ts";
 import { jigsawView, permutationSet } from "./views.ts";
@@ -39,6 +42,8 @@ export interface StageProbe {
   accuracy: Estimate;
   /** The probe's L2 penalty λ chosen on a validation split of the training set. */
   bestL2: number;
+  /** Accuracy on that validation split (20% of the training images) at the chosen λ: what model selection reads. */
+  valAccuracy: number;
 }
 
 /** Jigsaw-invariance distances of one run. */
@@ -47,6 +52,21 @@ export interface InvarianceResult {
   encoder: number[];
   /** ‖f̂(v_I) − ĝ(v_It)‖ per test image with the trained PIRL heads (PIRL runs with λ > 0), else null. */
   heads: number[] | null;
+  /**
+   * ‖f̂(v_I) − ĝ(v_Jt)‖ with J the next test image (within blocks of 100): the same heads on mismatched pairs,
+   * the scale against which {@link InvarianceResult.heads} is small or not; null where `heads` is.
+   */
+  headsOther: number[] | null;
+}
+
+/** The Jigsaw pretext task on held-out images: which of the |T| permutations shuffled the patches. */
+export interface PretextResult {
+  /** Fraction of test images whose permutation the trained classifier predicts. */
+  accuracy: number;
+  /** Chance, 1/|T|. */
+  chance: number;
+  /** Test images scored. */
+  n: number;
 }
 
 /** What one evaluated run measured (plain JSON, cached). */
@@ -55,6 +75,8 @@ export interface PirlEvalResult {
   stages: StageProbe[];
   /** Jigsaw-invariance distances (empty for raw pixels). */
   invariance: InvarianceResult;
+  /** Permutation-prediction accuracy of Jigsaw runs, else null. */
+  pretext: PretextResult | null;
 }
 
 /** Linear probe of every encoder stage (spatially averaged), on whole train and test images. */
@@ -68,8 +90,15 @@ export async function stageProbes(cfg: PirlConfig, data: PirlData, model: PirlMo
       l2Grid: cfg.eval.l2Grid,
       maxIter: cfg.eval.maxIter,
       numClasses: data.numClasses,
+      validate: true,
     });
-    out.push({ stage: s, dim: train.stages![s].dim, accuracy: lp.accuracy, bestL2: lp.bestL2 });
+    out.push({
+      stage: s,
+      dim: train.stages![s].dim,
+      accuracy: lp.accuracy,
+      bestL2: lp.bestL2,
+      valAccuracy: Math.max(...lp.validation.map((v) => v.accuracy)),
+    });
   }
   return out;
 }
@@ -94,11 +123,11 @@ export async function invariance(
   const rng = new Rng(run.seed).fork("invariance");
   const perms = permutationSet(cfg);
   const evalMode = { training: false };
-  const enc: number[] = [], heads: number[] = [];
+  const enc: number[] = [], heads: number[] = [], other: number[] = [];
   const g = model.heads.g, f = model.heads.f;
   for (let start = 0; start < n; start += 100) {
     const idx = Array.from({ length: Math.min(100, n - start) }, (_, k) => start + k);
-    const [dEnc, dHeads] = tf.tidy(() => {
+    const [dEnc, dHeads, dOther] = tf.tidy(() => {
       const full = toBatch(data.test, idx);
       const whole = model.encoder.apply(toBatch(data.test, idx, { size: cfg.imageSize }), evalMode).h;
       const j = jigsawView(full, rng, cfg, perms);
@@ -106,14 +135,54 @@ export async function invariance(
       const b = idx.length, d = model.encoder.outDim;
       const meanPatch = tf.mean(tf.reshape(concat, [b, PATCHES, d]), 1) as tf.Tensor2D;
       const out: tf.Tensor1D[] = [rowDistances(whole, meanPatch)];
-      if (f && g) out.push(rowDistances(f.apply(whole, evalMode), g.apply(concat, evalMode)));
+      if (f && g) {
+        const fi = f.apply(whole, evalMode), gi = g.apply(concat, evalMode);
+        const next = tf.concat([
+          tf.slice(gi, [1, 0], [b - 1, -1]),
+          tf.slice(gi, [0, 0], [1, -1]),
+        ]) as tf.Tensor2D;
+        out.push(rowDistances(fi, gi), rowDistances(fi, next));
+      }
       return out;
     });
     enc.push(...await dEnc.data());
     if (dHeads) heads.push(...await dHeads.data());
-    tf.dispose([dEnc, dHeads]);
+    if (dOther) other.push(...await dOther.data());
+    tf.dispose([dEnc, dHeads, dOther]);
   }
-  return { encoder: enc, heads: f && g ? heads : null };
+  return { encoder: enc, heads: f && g ? heads : null, headsOther: f && g ? other : null };
+}
+
+/**
+ * Jigsaw's pretext accuracy on the first `cfg.eval.invarianceImages` test images, each shuffled by a
+ * permutation drawn from `Rng(run.seed).fork("pretext")` (the training transform), or null for other methods.
+ */
+export async function pretextAccuracy(
+  cfg: PirlConfig,
+  run: RunSpec,
+  model: PirlModel,
+  data: PirlData,
+): Promise<PretextResult | null> {
+  const head = model.heads.jigsaw;
+  if (!head) return null;
+  const n = Math.min(cfg.eval.invarianceImages, data.test.n);
+  const rng = new Rng(run.seed).fork("pretext");
+  const perms = permutationSet(cfg);
+  let correct = 0;
+  for (let start = 0; start < n; start += 100) {
+    const idx = Array.from({ length: Math.min(100, n - start) }, (_, k) => start + k);
+    const [pred, truth] = tf.tidy(() => {
+      const j = jigsawView(toBatch(data.test, idx), rng, cfg, perms);
+      const logits = head.apply(patchFeatures(model.encoder, j.patches, { training: false }), {
+        training: false,
+      });
+      return [tf.argMax(logits, 1), tf.tensor1d(j.permIndex, "int32")];
+    });
+    const [p, t] = [await pred.data(), await truth.data()];
+    for (let k = 0; k < p.length; k++) if (p[k] === t[k]) correct++;
+    tf.dispose([pred, truth]);
+  }
+  return { accuracy: correct / n, chance: 1 / perms.length, n };
 }
 
 /**
@@ -131,17 +200,29 @@ export async function pixelEval(cfg: PirlConfig, data: PirlData): Promise<PirlEv
     numClasses: data.numClasses,
   });
   return {
-    stages: [{ stage: 0, dim: train.dim, accuracy: lp.accuracy, bestL2: lp.bestL2 }],
-    invariance: { encoder: [], heads: null },
+    stages: [{
+      stage: 0,
+      dim: train.dim,
+      accuracy: lp.accuracy,
+      bestL2: lp.bestL2,
+      valAccuracy: Math.max(...lp.validation.map((v) => v.accuracy)),
+    }],
+    invariance: { encoder: [], heads: null, headsOther: null },
+    pretext: null,
   };
 }
 
-/** Evaluate a trained model: per-stage probes and invariance distances. */
+/** Evaluate a trained model: per-stage probes, invariance distances and (Jigsaw) the pretext accuracy. */
 export async function evaluatePirlRun(
-  cfg: PirlConfig,
+  profileCfg: PirlConfig,
   run: RunSpec,
   model: PirlModel,
   data: PirlData,
 ): Promise<PirlEvalResult> {
-  return { stages: await stageProbes(cfg, data, model), invariance: await invariance(cfg, run, model, data) };
+  const cfg = runConfig(profileCfg, run);
+  return {
+    stages: await stageProbes(cfg, data, model),
+    invariance: await invariance(cfg, run, model, data),
+    pretext: await pretextAccuracy(cfg, run, model, data),
+  };
 }

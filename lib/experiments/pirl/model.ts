@@ -18,7 +18,7 @@ import { Rng } from "../../rng.ts";
 import { linearHead, mlpHead } from "../../models/heads.ts";
 import type { Encoder, ForwardOptions, Head } from "../../models/types.ts";
 import { buildEncoder } from "../../models/encoder_spec.ts";
-import type { PirlConfig, RunSpec } from "./config.ts";
+import { type PirlConfig, runConfig, type RunSpec } from "./config.ts";
 import { patchBatch } from "./views.ts";
 
 /** Head names a model may hold. */
@@ -40,7 +40,8 @@ export const PATCHES = 9;
  * of a seed starts from the same encoder weights).
  * @param numClasses classes of the supervised classifier.
  */
-export function buildPirlModel(cfg: PirlConfig, run: RunSpec, numClasses: number): PirlModel {
+export function buildPirlModel(profileCfg: PirlConfig, run: RunSpec, numClasses: number): PirlModel {
+  const cfg = runConfig(profileCfg, run);
   const rng = new Rng(run.seed).fork("init");
   const encoder = buildEncoder(cfg.encoder, rng);
   const d = encoder.outDim;

@@ -32,7 +32,7 @@ import { estimateNceZ, nceLoss, pirlLoss } from "../../losses/pirl_nce.ts";
 import { l2NormalizeRows } from "../../losses/pair_similarity.ts";
 import { batchIndices } from "../../data/batch_indices.ts";
 import type { LabeledSplits } from "../../data/labeled_splits.ts";
-import { isTrained, type PirlConfig, type RunSpec, usesPatches } from "./config.ts";
+import { isTrained, type PirlConfig, runConfig, type RunSpec, usesPatches } from "./config.ts";
 import { buildPirlModel, patchFeatures, type PirlModel, pirlTrainableVariables } from "./model.ts";
 import { imageView, jigsawView, permutationSet } from "./views.ts";
 
@@ -80,17 +80,18 @@ async function nceZ(cfg: PirlConfig, run: RunSpec, model: PirlModel, bank: Memor
 
 /** Train the model of `run` on `data` (see the module doc). */
 export async function pretrainPirl(
-  cfg: PirlConfig,
+  profileCfg: PirlConfig,
   run: RunSpec,
   data: PirlData,
 ): Promise<PirlPretrainResult> {
+  const cfg = runConfig(profileCfg, run);
   const model = buildPirlModel(cfg, run, data.numClasses);
   const steps = stepsOfRun(cfg, run);
   if (steps === 0) return { model, losses: [], steps, status: "done", seconds: 0, z: null };
   const variables = pirlTrainableVariables(model);
   const optimizer = adam(variables, { weightDecay: cfg.optimizer.weightDecay });
   const lr = warmupCosine({
-    base: cfg.optimizer.lr,
+    base: run.lr,
     totalSteps: steps,
     warmupSteps: Math.round(cfg.optimizer.warmupFraction * steps),
   });
@@ -122,7 +123,13 @@ export async function pretrainPirl(
     const f = model.heads.f!.apply(model.encoder.apply(imageView(x, rng, cfg), train).h, train);
     const keys = bank!.gather(idx);
     const negatives = bank!.gather(bank!.sampleNegatives(run.negatives, rng.fork("negatives"), idx));
-    const opts = { temperature: cfg.nce.temperature, datasetSize: n, z: z!, lambda: run.lambda };
+    const opts = {
+      temperature: cfg.nce.temperature,
+      datasetSize: n,
+      z: z!,
+      lambda: run.lambda,
+      form: cfg.nce.form,
+    };
     let loss: tf.Scalar;
     if (usesPatches(run)) {
       const j = jigsawView(x, rng, cfg, perms);

@@ -25,7 +25,7 @@ import { type PirlData, pretrainPirl } from "./pretrain.ts";
 import { evaluatePirlRun, type PirlEvalResult, pixelEval } from "./evaluate.ts";
 
 /** Bump when training or evaluation code changes what a cached entry would contain. */
-export const PIRL_CACHE_VERSION = 1;
+export const PIRL_CACHE_VERSION = 2;
 
 /** Workers that train and evaluate PIRL-reproduction runs. */
 export type PirlPool = MethodPool<PirlConfig, RunSpec, PirlRunResult>;
@@ -83,9 +83,20 @@ export async function loadPirlData(cfg: PirlConfig): Promise<PirlData> {
   return await loadLabeledSplits(cfg.dataset);
 }
 
+/** What determines a trained model: the configuration's training fields and the run (its own lr included). */
 function modelKey(cfg: PirlConfig, run: RunSpec) {
-  const { eval: _eval, seeds: _seeds, lambdas: _l, negativeCounts: _n, profile: _p, ...training } = cfg;
-  return { what: "pirl-model", v: PIRL_CACHE_VERSION, training, run };
+  const {
+    eval: _eval,
+    seeds: _seeds,
+    lambdas: _l,
+    negativeCounts: _n,
+    permutationCounts: _t,
+    profile: _p,
+    lrSweep: _sweep,
+    optimizer: { lr: _lr, ...optimizer },
+    ...training
+  } = cfg;
+  return { what: "pirl-model", v: PIRL_CACHE_VERSION, training: { ...training, optimizer }, run };
 }
 
 /** The trained model of `run` (from the cache, or trained now) with its loss history. */

@@ -25,7 +25,7 @@ export function fakeRun(
   lambda = 0.5,
 ): PirlRunResult {
   return {
-    run: { method, lambda, negatives: 16, seed },
+    run: { method, lambda, negatives: 16, lr: 1e-3, seed },
     label: `${method} ${seed}`,
     steps: 1,
     status: "done",
@@ -38,8 +38,10 @@ export function fakeRun(
         dim: 4,
         accuracy: { mean: a, ci95: [a, a], n: 100 },
         bestL2: 1,
+        valAccuracy: a,
       })),
-      invariance: { encoder: distances, heads: null },
+      invariance: { encoder: distances, heads: null, headsOther: null },
+      pretext: method === "jigsaw" ? { accuracy: 0.5, chance: 0.01, n: 100 } : null,
     },
   };
 }

@@ -2,7 +2,7 @@ import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../../lib/tf.ts";
 import { makeRun } from "../../../lib/experiments/pirl/config.ts";
 import { buildPirlModel, disposePirlModel, type PirlModel } from "../../../lib/experiments/pirl/model.ts";
-import { invariance, stageProbes } from "../../../lib/experiments/pirl/evaluate.ts";
+import { invariance, pretextAccuracy, stageProbes } from "../../../lib/experiments/pirl/evaluate.ts";
 import { withoutSyncReads } from "../../_no_sync_reads.ts";
 import type { Encoder } from "../../../lib/models/types.ts";
 import { tiny } from "./_helpers.ts";
@@ -50,6 +50,9 @@ Deno.test("invariance: distances between unit vectors; 0 for a constant encoder;
   const withHeads = await invariance(cfg, run, m, data);
   assertEquals(withHeads.heads!.length, cfg.eval.invarianceImages);
   assert(withHeads.heads!.every((d) => d >= 0 && d <= 2 + 1e-6));
+  // the mismatched pairs: f̂ of image i against ĝ of image i + 1's transform (within each block of 100)
+  assertEquals(withHeads.headsOther!.length, cfg.eval.invarianceImages);
+  assert(withHeads.headsOther!.some((d, i) => Math.abs(d - withHeads.heads![i]) > 1e-6));
   assertEquals((await invariance(cfg, run, m, data)).encoder, withHeads.encoder, "seeded transforms");
   disposePirlModel(m);
 });
@@ -61,5 +64,29 @@ Deno.test("stageProbes reads tensors asynchronously only (webgpu under Deno)", a
   const m = buildPirlModel(cfg, makeRun(cfg, "jigsaw", 0), data.numClasses);
   const guarded = await withoutSyncReads(() => stageProbes(cfg, data, m));
   assertEquals(guarded, await stageProbes(cfg, data, m));
+  disposePirlModel(m);
+});
+
+Deno.test("pretextAccuracy: Jigsaw runs only; a constant classifier is right only when its permutation was drawn", async () => {
+  const { cfg, data } = await tiny();
+  const run = makeRun(cfg, "jigsaw", 0);
+  const m = buildPirlModel(cfg, run, data.numClasses);
+  const pirl = buildPirlModel(cfg, makeRun(cfg, "pirl", 0), data.numClasses);
+  assertEquals(await pretextAccuracy(cfg, makeRun(cfg, "pirl", 0), pirl, data), null);
+  disposePirlModel(pirl);
+  const r = await pretextAccuracy(cfg, run, m, data);
+  assertEquals([r!.n, r!.chance], [cfg.eval.invarianceImages, 1 / cfg.jigsaw.permutations]);
+  // a head that always says permutation 0 is right exactly when permutation 0 was drawn
+  const always0 = {
+    ...m,
+    heads: {
+      jigsaw: {
+        ...m.heads.jigsaw!,
+        apply: (x: tf.Tensor2D) => tf.oneHot(tf.zeros([x.shape[0]], "int32"), cfg.jigsaw.permutations),
+      },
+    },
+  } as PirlModel;
+  const z = await pretextAccuracy(cfg, run, always0, data);
+  assert(z!.accuracy >= 0 && z!.accuracy <= 0.5, `${z!.accuracy}`);
   disposePirlModel(m);
 });
