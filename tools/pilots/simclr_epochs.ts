@@ -5,7 +5,10 @@
  * budget, the probe and its paired gain over both baselines.
  *
  *     deno run -A tools/pilots/simclr_epochs.ts [--epochs 3,10,30] [--seeds 3] [--size PX] [--lr LR]
- *       [--widths 16,32,64] [--ntrain N] [--batch B] [--backend NAME]
+ *       [--widths 16,32,64] [--ntrain N] [--batch B] [--backend NAME] [--run JSON[;JSON…]]
+ *
+ * `--run` trains ablation arms instead of the base run: each JSON object overrides fields of the base
+ * `RunSpec`, e.g. `--run '{"head":"linear"};{"loss":{"kind":"margin","margin":0.5,"semiHard":false}}'`.
  *
  * @module
  */
@@ -23,7 +26,13 @@ const { values } = parseCli({
   ntrain: { type: "string", value: "N", help: "training images (default: the cpu profile's)" },
   batch: { type: "string", value: "B", help: "pairs per step (default: the cpu profile's)" },
   backend: { type: "string", value: "NAME", help: "backend (default auto)" },
+  run: {
+    type: "string",
+    value: "JSON[;JSON]",
+    help: "RunSpec overrides of the arms to train (default: base)",
+  },
 }, Deno.args);
+const variants: Partial<S.RunSpec>[] = values.run ? values.run.split(";").map((j) => JSON.parse(j)) : [{}];
 const epochs = (values.epochs ?? "3,10,30").split(",").map(Number);
 const n = Number(values.seeds ?? 3);
 const backend = await initBackend(parseBackend(values.backend ?? "auto"), { quiet: true });
@@ -58,16 +67,19 @@ console.log(
     fmt(meanCI(baselines.pixels.runs.map(lin)))
   }`,
 );
-for (const e of epochs) {
-  const t0 = performance.now();
-  const res = await S.runConfig(ctx, `base ${e} ep`, (s) => S.baseRun(cfg, s, { epochs: e }), seeds);
-  const gain = (b: S.ConfigResult) => meanCI(res.runs.map((r, i) => lin(r) - lin(b.runs[i])));
-  console.log(
-    `${e} ep (${S.stepsOf(cfg, { ...cfg.base, epochs: e })} steps): probe ${
-      fmt(meanCI(res.runs.map(lin)))
-    } · ` +
-      `vs random init ${fmt(gain(baselines.randomInit))} · vs pixels ${fmt(gain(baselines.pixels))} · ` +
-      `${((performance.now() - t0) / 1000).toFixed(0)} s`,
-  );
+for (const v of variants) {
+  for (const e of epochs) {
+    const t0 = performance.now();
+    const res = await S.runConfig(ctx, `base ${e} ep`, (s) => S.baseRun(cfg, s, { ...v, epochs: e }), seeds);
+    if (values.run) console.log(JSON.stringify(v));
+    const gain = (b: S.ConfigResult) => meanCI(res.runs.map((r, i) => lin(r) - lin(b.runs[i])));
+    console.log(
+      `${e} ep (${S.stepsOf(cfg, { ...cfg.base, epochs: e })} steps): probe ${
+        fmt(meanCI(res.runs.map(lin)))
+      } · ` +
+        `vs random init ${fmt(gain(baselines.randomInit))} · vs pixels ${fmt(gain(baselines.pixels))} · ` +
+        `${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    );
+  }
 }
 ctx.pool?.close();

@@ -71,17 +71,22 @@ function greater(
 /** Arm name of a λ-ablation configuration. */
 export const lambdaArm = (lambda: number): string => `PIRL λ=${lambda}`;
 
-/**
- * The training gate's records: each self-supervised method's best-stage linear probe per seed against the
- * random-init encoder of the same seed (and likewise each configuration of the λ, negatives and |T| ablations). Claims about a method are judged
- * only when it has learned.
- */
-export function pirlArms(study: PirlStudy): ArmRecords {
+/** The gate record of a configuration's runs: best stage (%) against random init of the same seeds. */
+function gateRecorder(study: PirlStudy): (runs: PirlRunResult[]) => ArmRecords[string] {
   const rnd = new Map(method(study, "random init").runs.map((r) => [r.run.seed, bestStage(r)]));
-  const record = (runs: PirlRunResult[]) => {
+  return (runs) => {
     const paired = runs.filter((r) => rnd.has(r.run.seed));
     return armRecord(paired.map((r) => 100 * bestStage(r)), paired.map((r) => 100 * rnd.get(r.run.seed)!));
   };
+}
+
+/**
+ * The training gate's records: each self-supervised method's best-stage linear probe per seed against the
+ * random-init encoder of the same seed (and likewise each configuration of the λ, negatives and |T|
+ * ablations). Claims about a method are judged only when it has learned.
+ */
+export function pirlArms(study: PirlStudy): ArmRecords {
+  const record = gateRecorder(study);
   const out: ArmRecords = {};
   for (const m of ["PIRL", "Jigsaw", "NPID++"]) out[m] = record(method(study, m).runs);
   for (const l of study.lambdas) out[lambdaArm(l.lambda)] = record(l.result.runs);
@@ -269,11 +274,7 @@ export const permutationArms = (t: number): { pirl: string; jigsaw: string } => 
 
 /** The gate records of the negatives and |T| ablations' arms (empty without those ablations). */
 export function ablationArms(study: PirlStudy): ArmRecords {
-  const rnd = new Map(method(study, "random init").runs.map((r) => [r.run.seed, bestStage(r)]));
-  const record = (runs: PirlRunResult[]) => {
-    const paired = runs.filter((r) => rnd.has(r.run.seed));
-    return armRecord(paired.map((r) => 100 * bestStage(r)), paired.map((r) => 100 * rnd.get(r.run.seed)!));
-  };
+  const record = gateRecorder(study);
   const out: ArmRecords = {};
   for (const n of study.negatives) out[negativesArm(n.negatives)] = record(n.result.runs);
   for (const t of study.permutations) {
