@@ -19,7 +19,7 @@ import { zooEncoder } from "./zoo.ts";
 import { evaluateTask, probeAccuracy, type TaskResult } from "./evaluate.ts";
 
 /** Bump when the evaluation changes what a cached entry would contain. */
-export const TRANSFER_CACHE_VERSION = 1;
+export const TRANSFER_CACHE_VERSION = 2;
 
 /** What one (model, seed) measured. */
 export interface ModelSeedResult {

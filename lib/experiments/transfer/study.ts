@@ -57,8 +57,9 @@ export async function runZoo(ctx: TransferContext): Promise<ModelResults[]> {
 }
 
 /**
- * The raw-pixel baseline of every seed with the zoo's protocols (linear probe, few-shot, and a linear classifier
- * trained on the pixels as "finetuning"): the floor of every task, kept out of the zoo's correlations.
+ * The raw-pixel baseline of every seed with the zoo's protocols (linear probe, few-shot, and as "finetuning" the
+ * same converged linear classifier: the pixels have nothing to train; see `evaluate.ts`): the floor of every
+ * task, kept out of the zoo's correlations.
  */
 export async function runPixelBaseline(ctx: TransferContext): Promise<ModelResults> {
   const seeds = Array.from({ length: ctx.cfg.seeds }, (_, i) => i);

@@ -4,6 +4,7 @@ import { evaluateTask, probeAccuracy } from "../../../lib/experiments/transfer/e
 import { zooEncoder } from "../../../lib/experiments/transfer/zoo.ts";
 import type { Encoder } from "../../../lib/models/types.ts";
 import { tinyTransfer } from "./_helpers.ts";
+import { PIXELS_MODEL } from "../../../lib/experiments/transfer/config.ts";
 import { withoutSyncReads } from "../../_no_sync_reads.ts";
 
 Deno.test("evaluateTask: every protocol on a task, deterministic, no leaks, copies disposed", async () => {
@@ -63,4 +64,14 @@ Deno.test("probeAccuracy: separable features give a perfect probe", async () => 
     batch: {},
   }, { l2Grid: [1e-3], maxIter: 50 });
   assertEquals([acc.mean, acc.n], [1, 10]);
+});
+
+Deno.test("evaluateTask: an encoder with nothing to train (raw pixels) is finetuned as its converged linear probe", async () => {
+  const { cfg, upstream, tasks } = await tinyTransfer();
+  const z = await zooEncoder({ cfg: cfg.upstream, data: upstream }, PIXELS_MODEL, 0);
+  const before = tf.memory().numTensors;
+  const r = await evaluateTask(z.newEncoder, tasks[0], cfg.eval, 0);
+  assertEquals(tf.memory().numTensors, before, "no leaks");
+  assertEquals(r.finetune, r.linear);
+  z.dispose();
 });
