@@ -7,7 +7,7 @@
  * @module
  */
 import { type Estimate, meanCI } from "../../stats/confidence.ts";
-import { LR_KEYS, type LrKey, makeRun, type Method, methodName, type RunSpec } from "./config.ts";
+import { type LrKey, makeRun, type Method, methodName, type RunSpec } from "./config.ts";
 import { type PirlContext, pirlMethod, type PirlRunResult } from "./run.ts";
 import { runJobs } from "../../runs/engine.ts";
 
