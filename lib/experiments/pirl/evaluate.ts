@@ -23,7 +23,7 @@ import { tf } from "../../tf.ts";
 import { pixelEncoder } from "../../models/pixels.ts";
 import { Rng } from "../../rng.ts";
 import { toBatch } from "../../data/batch.ts";
-import { extractFeatures } from "../../eval/features.ts";
+import { extractFeatures, type FeatureSet } from "../../eval/features.ts";
 import { linearProbe } from "../../eval/linear_probe.ts";
 import type { Estimate } from "../../stats/confidence.ts";
 import { l2NormalizeRows } from "../../losses/pair_similarity.ts";
@@ -79,6 +79,24 @@ export interface PirlEvalResult {
   pretext: PretextResult | null;
 }
 
+/** The linear probe of one stage's features (λ and the validation score from a split of the training set). */
+async function probeStage(
+  cfg: PirlConfig,
+  data: PirlData,
+  stage: number,
+  train: FeatureSet,
+  test: FeatureSet,
+): Promise<StageProbe> {
+  const lp = await linearProbe(train, test, {
+    l2Grid: cfg.eval.l2Grid,
+    maxIter: cfg.eval.maxIter,
+    numClasses: data.numClasses,
+    validate: true,
+  });
+  const valAccuracy = Math.max(...lp.validation.map((v) => v.accuracy));
+  return { stage, dim: train.dim, accuracy: lp.accuracy, bestL2: lp.bestL2, valAccuracy };
+}
+
 /** Linear probe of every encoder stage (spatially averaged), on whole train and test images. */
 export async function stageProbes(cfg: PirlConfig, data: PirlData, model: PirlModel): Promise<StageProbe[]> {
   const opts = { labelSet: data.label, batch: { size: cfg.imageSize }, batchSize: 250, stages: true };
@@ -86,19 +104,7 @@ export async function stageProbes(cfg: PirlConfig, data: PirlData, model: PirlMo
   const test = await extractFeatures(model.encoder, data.test, opts);
   const out: StageProbe[] = [];
   for (let s = 0; s < train.stages!.length; s++) {
-    const lp = await linearProbe(train.stages![s], test.stages![s], {
-      l2Grid: cfg.eval.l2Grid,
-      maxIter: cfg.eval.maxIter,
-      numClasses: data.numClasses,
-      validate: true,
-    });
-    out.push({
-      stage: s,
-      dim: train.stages![s].dim,
-      accuracy: lp.accuracy,
-      bestL2: lp.bestL2,
-      valAccuracy: Math.max(...lp.validation.map((v) => v.accuracy)),
-    });
+    out.push(await probeStage(cfg, data, s, train.stages![s], test.stages![s]));
   }
   return out;
 }
@@ -171,16 +177,16 @@ export async function pretextAccuracy(
   let correct = 0;
   for (let start = 0; start < n; start += 100) {
     const idx = Array.from({ length: Math.min(100, n - start) }, (_, k) => start + k);
-    const [pred, truth] = tf.tidy(() => {
+    let truth!: Int32Array;
+    const pred = tf.tidy(() => {
       const j = jigsawView(toBatch(data.test, idx), rng, cfg, perms);
-      const logits = head.apply(patchFeatures(model.encoder, j.patches, { training: false }), {
-        training: false,
-      });
-      return [tf.argMax(logits, 1), tf.tensor1d(j.permIndex, "int32")];
+      truth = j.permIndex;
+      const eval_ = { training: false };
+      return tf.argMax(head.apply(patchFeatures(model.encoder, j.patches, eval_), eval_), 1);
     });
-    const [p, t] = [await pred.data(), await truth.data()];
-    for (let k = 0; k < p.length; k++) if (p[k] === t[k]) correct++;
-    tf.dispose([pred, truth]);
+    const p = await pred.data();
+    pred.dispose();
+    for (let k = 0; k < p.length; k++) if (p[k] === truth[k]) correct++;
   }
   return { accuracy: correct / n, chance: 1 / perms.length, n };
 }
@@ -194,19 +200,8 @@ export async function pixelEval(cfg: PirlConfig, data: PirlData): Promise<PirlEv
   const opts = { labelSet: data.label, batch: { size: cfg.imageSize }, batchSize: 250 };
   const train = await extractFeatures(enc, data.train, opts);
   const test = await extractFeatures(enc, data.test, opts);
-  const lp = await linearProbe(train, test, {
-    l2Grid: cfg.eval.l2Grid,
-    maxIter: cfg.eval.maxIter,
-    numClasses: data.numClasses,
-  });
   return {
-    stages: [{
-      stage: 0,
-      dim: train.dim,
-      accuracy: lp.accuracy,
-      bestL2: lp.bestL2,
-      valAccuracy: Math.max(...lp.validation.map((v) => v.accuracy)),
-    }],
+    stages: [await probeStage(cfg, data, 0, train, test)],
     invariance: { encoder: [], heads: null, headsOther: null },
     pretext: null,
   };

@@ -98,6 +98,20 @@ export async function evaluateTask(
     encoder.dispose();
     return { task: task.spec.name, domain: task.spec.domain, linear, fewShot: shots, finetune: linear };
   }
+  const finetuned = await finetuneAccuracy(encoder, task, ev, seed);
+  return { task: task.spec.name, domain: task.spec.domain, linear, fewShot: shots, finetune: finetuned };
+}
+
+/**
+ * The finetune protocol: `encoder` (consumed: disposed here) with a new linear head seeded per task, trained
+ * end to end with SGD for `ev.finetune.steps` steps, scored on the task's test split.
+ */
+export async function finetuneAccuracy(
+  encoder: Encoder,
+  task: TaskData,
+  ev: Pick<TransferEval, "finetune">,
+  seed: number,
+): Promise<Estimate> {
   const head = linearHead(
     new Rng(seed).fork(`finetune-head:${task.spec.name}`),
     encoder.outDim,
@@ -112,11 +126,11 @@ export async function evaluateTask(
       steps: ev.finetune.steps,
       lr: ev.finetune.lr,
       batchSize: ev.finetune.batchSize,
-      labelSet: label,
+      labelSet: task.spec.label,
       batch: task.batch,
       seed,
     });
-    return { task: task.spec.name, domain: task.spec.domain, linear, fewShot: shots, finetune: ft.accuracy };
+    return ft.accuracy;
   } finally {
     encoder.dispose();
     head.dispose();

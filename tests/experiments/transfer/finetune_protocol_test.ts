@@ -10,11 +10,8 @@ import { initBackend } from "../../../lib/backend/mod.ts";
 import { transferConfig } from "../../../lib/experiments/transfer/config.ts";
 import { loadTasks } from "../../../lib/experiments/transfer/tasks.ts";
 import { zooEncoder } from "../../../lib/experiments/transfer/zoo.ts";
-import { probeAccuracy } from "../../../lib/experiments/transfer/evaluate.ts";
+import { finetuneAccuracy, probeAccuracy } from "../../../lib/experiments/transfer/evaluate.ts";
 import { loadSimclrData } from "../../../lib/experiments/simclr/mod.ts";
-import { finetune } from "../../../lib/eval/finetune.ts";
-import { linearHead } from "../../../lib/models/heads.ts";
-import { Rng } from "../../../lib/rng.ts";
 
 Deno.test("transfer cpu finetune: a pretrained SimCLR encoder ends near random init and above its own linear probe", async () => {
   await initBackend("wasm", { quiet: true });
@@ -28,32 +25,13 @@ Deno.test("transfer cpu finetune: a pretrained SimCLR encoder ends near random i
     const seed = 0;
     const finetuned = async (name: string) => {
       const z = await zooEncoder(ctx, cfg.zoo.find((m) => m.name === name)!, seed);
-      const encoder = z.newEncoder();
-      const head = linearHead(
-        new Rng(seed).fork(`finetune-head:${task.spec.name}`),
-        encoder.outDim,
-        task.numClasses,
-      );
       try {
-        const ft = await finetune({
-          encoder,
-          head,
-          train: task.train,
-          test: task.test,
-          steps: cfg.eval.finetune.steps,
-          lr: cfg.eval.finetune.lr,
-          batchSize: cfg.eval.finetune.batchSize,
-          labelSet: task.spec.label,
-          batch: task.batch,
-          seed,
-        });
+        const ft = await finetuneAccuracy(z.newEncoder(), task, cfg.eval, seed);
         const frozen = z.newEncoder();
         const linear = await probeAccuracy(frozen, { ...task, label: task.spec.label }, cfg.eval);
         frozen.dispose();
-        return { finetune: ft.accuracy.mean, linear: linear.mean };
+        return { finetune: ft.mean, linear: linear.mean };
       } finally {
-        encoder.dispose();
-        head.dispose();
         z.dispose();
       }
     };
