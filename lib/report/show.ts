@@ -5,6 +5,7 @@
  * @module
  */
 import type { Claim } from "./results.ts";
+import type { ArmRecords } from "./gate.ts";
 import type { Estimate } from "../stats/confidence.ts";
 import { jupyterNamespace } from "./figure.ts";
 import { markdownTable } from "./markdown.ts";
@@ -24,6 +25,22 @@ export function claimsMarkdown(claims: Claim[]): string {
   return markdownTable(
     ["claim", "paper", "ours", "verdict"],
     claims.map((c) => [c.claim, c.paper ?? "—", formatEstimate(c.ours), `**${c.verdict}**`]),
+  );
+}
+
+/**
+ * The training gate as a markdown table: every arm's probe (%), its paired gain over random init (pp) and
+ * whether it learned, in the records' order.
+ */
+export function armsMarkdown(arms: ArmRecords): string {
+  return markdownTable(
+    ["arm", "probe %", "gain over random init (pp)", "learned"],
+    Object.entries(arms).map(([name, a]) => [
+      name,
+      formatEstimate(a.probe),
+      formatEstimate(a.vsRandomInit),
+      a.learned ? "yes" : "**no**",
+    ]),
   );
 }
 

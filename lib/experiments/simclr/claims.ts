@@ -23,6 +23,7 @@ import type {
   ConfigResult,
   GridResult,
   HeadResult,
+  LossStudy,
   StrengthResult,
   TemperatureResult,
   TransformInfoResult,
@@ -132,46 +133,49 @@ export function learnedClaims(
   ];
 }
 
-/** Claim 1: no single transformation suffices; crop + colour is the best composition. */
+/**
+ * How far (pp) crop + colour may fall below the best other composition and still count as "the best or within
+ * noise of it" (Figure 5's claim at our scale, stated before the run).
+ */
+export const CROP_COLOUR_NEAR_PP = 2;
+
+/**
+ * Claim 1: no single transformation suffices (the better of crop + colour and the best other composition, as
+ * ranked by the heatmap's validation accuracy, beats the best single transformation); crop + colour is the
+ * best composition, or within {@link CROP_COLOUR_NEAR_PP} pp of the best other one. Judged on the compared
+ * cells' runs at the base budget (the study's seeds), never on the heatmap run that picked them.
+ */
 export function gridClaims(grid: GridResult, book: SimclrArms): Claim[] {
-  // the cells run with every seed (with a single seed, all cells)
-  const most = Math.max(...grid.cells.map((c) => c.result.runs.length));
-  const seeded = grid.cells.filter((c) => c.result.runs.length === most);
-  const diag = seeded.filter((c) => c.row === c.col);
-  const comps = seeded.filter((c) => c.row !== c.col);
-  const best = (cs: typeof seeded) =>
-    cs.reduce((a, b) => (b.result.linear.mean > a.result.linear.mean ? b : a));
-  const bestDiag = best(diag), bestComp = best(comps);
-  const cc = grid.cells.find((c) => c.row === "crop" && c.col === "color")!;
-  const others = comps.filter((c) => c !== cc);
-  const cellArm = (c: typeof cc) => book.arm(c.tested.join("+"), c.result.runs);
-  const out = [
+  const { cropColour: cc, bestOtherComposition: rival, bestSingle: single } = grid.compared;
+  const comp = rival.cell.validation > cc.cell.validation ? rival : cc;
+  const cellArm = (c: typeof cc) => book.arm(c.cell.tested.join("+"), c.result.runs);
+  const ccDiff = pairedDiff(cc.result.runs, rival.result.runs);
+  const near = CROP_COLOUR_NEAR_PP;
+  return [
     greaterClaim(
       "fig5-composition-beats-single",
-      `No single transformation suffices: the best composition (${
-        bestComp.tested.join(" + ")
-      }) beats the best ` +
-        `single transformation (${bestDiag.tested[0]}) in linear accuracy`,
+      `No single transformation suffices: the best composition (${comp.cell.tested.join(" + ")}) beats the ` +
+        `best single transformation (${single.cell.tested[0]}) in linear accuracy`,
       "Figure 5: every single transformation is well below the best compositions",
-      pairedDiff(bestComp.result.runs, bestDiag.result.runs),
+      pairedDiff(comp.result.runs, single.result.runs),
       { a: "best composition", b: "best single" },
-      { arms: [cellArm(bestComp), cellArm(bestDiag)], book },
+      { arms: [cellArm(comp), cellArm(single)], book },
+    ),
+    makeClaim(
+      {
+        id: "fig5-crop-colour-best",
+        claim: `Crop + colour is the best composition, or within ${near} pp of the best other composition (${
+          rival.cell.tested.join(" + ")
+        })`,
+        paper: "Figure 5: crop + colour is the best pair",
+        ours: ccDiff,
+        kind: "headline",
+        arms: [cellArm(cc), cellArm(rival)],
+      },
+      verdictGreater(ccDiff, -near, { a: "crop+colour − best other composition (pp)", b: `−${near} pp` }),
+      book.records,
     ),
   ];
-  if (others.length > 0) {
-    const rival = best(others);
-    out.push(greaterClaim(
-      "fig5-crop-colour-best",
-      `Crop + colour is the best composition: it beats the best other composition (${
-        rival.tested.join(" + ")
-      })`,
-      "Figure 5: crop + colour is the best pair",
-      pairedDiff(cc.result.runs, rival.result.runs),
-      { a: "crop+colour", b: "best other composition" },
-      { arms: [cellArm(cc), cellArm(rival)], book },
-    ));
-  }
-  return out;
 }
 
 /** Claim 2: SimCLR gains from stronger colour distortion; the supervised model does not. */
@@ -202,8 +206,9 @@ export function strengthClaims(rows: StrengthResult[], table: PaperTable, book: 
     makeClaim(
       {
         id: "t1-colour-strength-rank",
-        claim:
-          "SimCLR's linear accuracy ranks the colour strengths 1/8 … 1 (+blur) as Table 1 does (rising with strength)",
+        claim: `SimCLR's linear accuracy ranks the colour strengths ${
+          rows.map((r) => r.column).join(", ")
+        } as Table 1 does (rising with strength)`,
         paper: `SimCLR row ${paperSim.join(", ")}`,
         ours: rank.rho,
         kind: "headline",
@@ -224,26 +229,37 @@ export function strengthClaims(rows: StrengthResult[], table: PaperTable, book: 
   ];
 }
 
-/** Claim 3: with ℓ2 an intermediate τ is best; without ℓ2, contrastive accuracy is higher but linear lower. */
+/** Mean over seeds of the linear probe's validation accuracy: what picks a row, never the test score. */
+const validation = (r: ConfigResult) => meanCI(r.runs.map((x) => x.eval.linear.valAccuracy)).mean;
+
+/**
+ * Claim 3: with ℓ2 an intermediate τ is best; without ℓ2, contrastive accuracy is higher but linear lower. The
+ * rows compared (the best interior and the better extreme τ, the best row with and without ℓ2) are picked on
+ * validation accuracy; the paper's value is its own difference between the same τ rows.
+ */
 export function temperatureClaims(rows: TemperatureResult[], table: PaperTable, book: SimclrArms): Claim[] {
   const l2 = rows.filter((r) => r.l2), no = rows.filter((r) => !r.l2);
   const best = (rs: TemperatureResult[]) =>
-    rs.reduce((a, b) => (b.result.linear.mean > a.result.linear.mean ? b : a));
+    rs.reduce((a, b) => (validation(b.result) > validation(a.result) ? b : a));
   const taus = l2.map((r) => r.tau);
   const interior = l2.filter((r) => r.tau !== Math.min(...taus) && r.tau !== Math.max(...taus));
   const ends = l2.filter((r) => !interior.includes(r));
   const out: Claim[] = [];
   const arm = (r: TemperatureResult) => book.arm(`τ=${r.tau}${r.l2 ? "" : " no ℓ2"}`, r.result.runs);
-  const paperRow = (tau: number, yes: boolean, col: string) =>
-    table.rows.find((r) => r.l2_norm === (yes ? "yes" : "no") && r.tau === tau)?.[col] as number | undefined;
+  const paperRow = (r: TemperatureResult, col: string) =>
+    table.rows.find((x) => x.l2_norm === (r.l2 ? "yes" : "no") && x.tau === r.tau)?.[col] as
+      | number
+      | undefined;
+  const paperDiff = (a: TemperatureResult, b: TemperatureResult, col: string) => {
+    const pa = paperRow(a, col), pb = paperRow(b, col);
+    return pa === undefined || pb === undefined ? null : Math.round((pa - pb) * 10) / 10;
+  };
   if (interior.length > 0) {
     const bi = best(interior), be = best(ends);
     out.push(greaterClaim(
       "t5-intermediate-temperature",
       `With ℓ2 normalisation an intermediate temperature is best: τ = ${bi.tau} beats the better extreme (τ = ${be.tau})`,
-      `τ = 0.1 best (${paperRow(0.1, true, "top1")}%), vs ${paperRow(0.05, true, "top1")}% at 0.05 and ${
-        paperRow(1, true, "top1")
-      }% at 1`,
+      paperDiff(bi, be, "top1"),
       pairedDiff(bi.result.runs, be.result.runs),
       { a: `τ=${bi.tau}`, b: `τ=${be.tau}` },
       { arms: [arm(bi), arm(be)], book },
@@ -255,10 +271,7 @@ export function temperatureClaims(rows: TemperatureResult[], table: PaperTable, 
     out.push(greaterClaim(
       "t5-no-l2-higher-contrastive-accuracy",
       `Without ℓ2 normalisation (τ = ${bn.tau}) the contrastive accuracy is higher than with it (τ = ${bl.tau})`,
-      Math.round(
-        ((paperRow(10, false, "contrastive_acc") ?? NaN) - (paperRow(0.1, true, "contrastive_acc") ?? NaN)) *
-          10,
-      ) / 10,
+      paperDiff(bn, bl, "contrastive_acc"),
       pairedDiff(bn.result.runs, bl.result.runs, cacc),
       { a: "contrastive acc. without ℓ2", b: "with ℓ2" },
       { arms: [arm(bn), arm(bl)], book },
@@ -266,7 +279,7 @@ export function temperatureClaims(rows: TemperatureResult[], table: PaperTable, 
     out.push(greaterClaim(
       "t5-l2-higher-linear-accuracy",
       `…but the linear accuracy is lower: with ℓ2 (τ = ${bl.tau}) beats without (τ = ${bn.tau})`,
-      Math.round(((paperRow(0.1, true, "top1") ?? NaN) - (paperRow(10, false, "top1") ?? NaN)) * 10) / 10,
+      paperDiff(bl, bn, "top1"),
       pairedDiff(bl.result.runs, bn.result.runs),
       { a: "linear acc. with ℓ2", b: "without ℓ2" },
       { arms: [arm(bl), arm(bn)], book },
@@ -335,8 +348,12 @@ export function transformClaims(
   );
 }
 
-/** Claim 6: NT-Xent beats every other loss of Table 4, and the ranking agrees with the table. */
-export function lossClaims(rows: ConfigResult[], table: PaperTable, book: SimclrArms): Claim[] {
+/**
+ * Claim 6: NT-Xent beats every other loss of Table 4 (each at its own tuned hyper-parameter), and the ranking
+ * agrees with the table.
+ */
+export function lossClaims(study: LossStudy, table: PaperTable, book: SimclrArms): Claim[] {
+  const rows = study.rows;
   const nt = rows.find((r) => r.name === "NT-Xent")!;
   const arm = (r: ConfigResult) => book.arm(`loss ${r.name}`, r.runs);
   const claims = rows.filter((r) => r !== nt).map((r) =>

@@ -2,61 +2,40 @@
  * Configuration of the SimCLR reproduction: what each profile trains and evaluates (`simclrConfig`), and the
  * description of one pretraining run (`RunSpec`) that the ablations vary one field at a time.
  *
- * **Why the cpu profile looks the way it does.** The ablations need about 150 pretraining runs, so on a 2-core
- * machine (wasm backend) a run may cost about 10 s, i.e. roughly 100 steps of a tiny encoder. Measured with
- * that budget (linear probe on h, 2,000 training / 1,000 test images, one seed unless stated; shape chance
- * 12.5%):
+ * **The cpu design (2026-12-03).** Every run trains 30 epochs (938 steps of 64 pairs) of a cnn3 32-64-128 with
+ * batch norm on 16-px views of 2,000 single-object `shapes` images, NT-Xent at τ = 0.1: about 43 s of one core
+ * per run with its evaluation (onednn backend), so a 30-minute notebook on the 2-core machine affords about 65
+ * runs. The study is split in two notebooks of that size (`02_simclr.ipynb`: Figure 5 and Table 1;
+ * `02_simclr-objective.ipynb`: Tables 5, 4, 3, Figures 8 and 9), 5 seeds per compared configuration; the
+ * Figure 5 heatmap trains each of its 49 cells once at 10 epochs and only the cells its claims compare (picked
+ * on validation accuracy) at the full budget; Table 4 tunes NT-Logistic's τ and the margin on seed 0's
+ * validation split. How the pilots got there (linear probe %, paired gain over the random-init encoder of the
+ * same seed with its 95% CI; `tools/pilots/simclr_epochs.ts`, 3 seeds unless stated; shape chance 12.5%):
  *
- * - standard `shapes` (1–3 small textured rotated objects, noise/gradient backgrounds), cnn3 16-32-64 without
- *   batch norm, 24 px views, 94 steps: SimCLR 13.5%, random init 18%, and even the *supervised* baseline stays
- *   at chance (its cross-entropy does not leave ln 8 = 2.079); 10 epochs without augmentation reach only 26%.
- *   The encoder barely moves: the convolutions change by 6–17% of their norm in 125 steps (torch-default
- *   initialisation shrinks the signal ~0.4× per layer and the inputs are not centred);
- * - He initialisation, centred inputs and batch norm make the supervised baseline learn (28% at 125 steps, 45%
- *   at 625), but SimCLR features stay at the random-init level (21–28%) for 125–625 steps at 16–32 px, at
- *   colour strength 0.5 or 1, τ 0.2–0.5, lr 2e-3–1e-2, crop scale 0.2–0.5, with or without noise backgrounds,
- *   textures or rotation, while object *size* is learned (probe 59% → 71%): with three size bins the contrastive
- *   task is solved by size, colour residue and orientation before shape;
- * - one large object (circumradius 10.8–13 px, `sizes: ["large"]`), solid, upright, flat background, 16 px
- *   views, lr 5e-3, 94 steps, seeds 0–2: SimCLR (crop + colour 0.5) 45.5 / 44.2 / 48.6%, random init 40.8 /
- *   39.9 / 44.1% (paired +4.5 pp, range 4.3–4.7), crop only (Figure 5 cell) 36.9 / 34.1 / 33.9% — *below*
- *   random init, the colour shortcut the paper describes; with rotated objects the gap to random init was not
- *   yet consistent at 94 steps (+3.9, +4.3, −0.4 pp).
+ * 1. *Data.* Standard `shapes` (1–3 small textured rotated objects on noise or gradient backgrounds), a cnn3
+ *    16-32-64 and ~100 steps: SimCLR 13.5%, random init 18%, and even the supervised baseline at chance. He
+ *    initialisation, centred inputs and batch norm make the supervised baseline learn, but SimCLR features stayed
+ *    at the random-init level for 125–625 steps at any view size, colour strength, τ, lr or crop scale tried,
+ *    while object *size* was learned (with three size bins the contrastive task is solved by size, colour residue
+ *    and orientation before shape). One large object (circumradius 10.8–13 px, `sizes: ["large"]`), solid,
+ *    upright, flat background ({@link CPU_SHAPES}) is the variant where shape can be learned; colour (object hue,
+ *    background colour) stays a nuisance, which the colour claims need. The crop area range [0.2, 1] makes the
+ *    smallest crop (≈ 14×14 px of 32) about the size of the object.
+ * 2. *Length.* With the cnn3 16-32-64 (τ = 0.5, lr 5e-3), 3 epochs (94 steps, the earlier design) gave +3.9
+ *    [−0.1, 7.9] over random init (41.6) and +1.0 over the raw pixels (44.5): untrained. 10 epochs +5.2, 30
+ *    epochs +9.7 [4.4, 15.1], 100 epochs +8.7 (a plateau); lr 1e-2 worse; 32-px views 52.3% but random init
+ *    rises to 48.6 there. The wider cnn3 32-64-128 learns most clearly: 30 epochs 63.9 vs random init 56.5 (+7.4
+ *    [3.9, 10.9]; pixels 43.6), 10 epochs +3.9 [−2.9, 10.6] (not yet clear).
+ * 3. *Temperature.* At 30 epochs of the wide cnn3, τ = 0.5 gave the base 63.9 (+7.4), the linear head +3.7
+ *    [−3.7, 11.0] (not learned) and no head 35.7 (−20.8: NT-Xent on h at τ = 0.5 collapses it). τ = 0.1 (the
+ *    paper's ImageNet value and Table 5's best) changes everything: base 82.8 (+26.3 [23.5, 29.0]), no head 84.8
+ *    (+28.3), linear head 87.5 (+31.0 [29.4, 32.6]); no head at τ = 0.2 64.0 (+7.4). So the base run uses τ = 0.1.
+ * 4. *Arms at τ = 0.1, 30 epochs* (seeds 0–2): Figure 5's crop + colour pair (one branch transformed) 79.5 (+23.0
+ *    [20.7, 25.2]); colour strength 1/8 74.2 (+17.6 [7.6, 27.7]). At τ = 0.5, NT-Logistic (τ 0.5) 63.4 (+6.8) and
+ *    the margin loss (0.5) 63.1 (+6.5) learned without tuning; Table 4 now tunes both.
  *
- * So the cpu profile uses that `shapes` variant ({@link CPU_SHAPES}): colour (object hue and background
- * colour) stays a nuisance, which is what the colour claims need; the crop area range [0.2, 1] makes the
- * smallest crop (≈ 14×14 px of 32) about the size of the object, the analogue of SimCLR's 8% crops of an
- * object-centric ImageNet photo still holding a large part of the object. A step (2 × 64 views of 16 px) costs
- * about 0.08 s and a whole run with its evaluation about 9 s on the shared 2-core machine. The gpu profile uses
- * the ResNet-18 of the paper's CIFAR experiments; `smoke` runs the same code paths on a handful of images for a
- * couple of steps.
- *
- * Pilot of 2026-12-03 for longer training (`tools/pilots/simclr_epochs.ts`, the cpu base run, 3 seeds, two
- * workers; linear probe %, paired gain with 95% CI): random init 41.6 [36.1, 47.1], raw pixels 44.5; 3 epochs
- * (94 steps) 45.5, +3.9 [−0.1, 7.9] over random init and +1.0 [−1.2, 3.3] over the pixels; 10 epochs (313
- * steps, 79 s for the three runs) 46.8, +5.2 [3.0, 7.4] and +2.3 [−1.2, 5.8]; 30 epochs (938 steps, 229 s)
- * 48.7, +7.1 [−1.3, 15.5] and +4.2 [−1.2, 9.7]. Training longer alone gains about a point per tripling of
- * the steps and the seeds spread widely: at this view size and encoder no affordable budget clears the pixels
- * by a clear margin, so the next design changes more than the number of steps. With 32-px views (`--size 32`,
- * 10 epochs, 283 s for three runs) the probe reaches 52.3 [46.0, 58.6]: +8.2 [1.9, 14.5] over the pixels (44.1)
- * but only +3.6 [−1.4, 8.7] over random init, which rises to 48.6 [43.8, 53.5] at that size — a random cnn3 is a
- * strong baseline on these shapes, and the seeds' spread is as large as the gain.
- *
- * Pilot on the onednn backend (2026-12-03, same tool, 3 seeds, two workers; a step of 2 × 64 views costs 26 ms
- * on one thread there, 57 ms on wasm): random init 41.5 [36.4, 46.7], pixels 43.6; 30 epochs (938 steps, 44 s
- * for three runs) 51.3, +9.7 [4.4, 15.1] over random init and +7.7 [0.8, 14.6] over the pixels; 100 epochs
- * (3,125 steps, 137 s) 50.2, +8.7 [7.8, 9.6] — a plateau after ~30 epochs; lr 1e-2 at 30 epochs is worse
- * (47.6, +6.0 [−1.9, 13.9]). A wider cnn3 (32-64-128, `--widths`) learns most clearly: at 30 epochs (78 s
- * for three runs) 63.9 [63.6, 64.3] against random init 56.5 [52.8, 60.3] (+7.4 [3.9, 10.9]) and pixels
- * (+20.3 [20.0, 20.7]); at 10 epochs (30 s) 60.4, +3.9 [−2.9, 10.6] over random init, not yet clear. So a
- * design where every arm learns needs about 30 epochs of the wider encoder per run (≈ 26 s of the two-worker
- * machine), i.e. about 65 runs in a 30-minute notebook instead of today's 274 short ones.
- *
- * Ablation arms at that budget (2026-12-03, `simclr_epochs.ts --epochs 30 --widths 32,64,128 --seeds 3 --run …`,
- * ≈ 30 s a run on the two-worker machine; paired gain over random init 56.5): linear head 60.2, +3.7 [−3.7,
- * 11.0] (not yet clear); no head 35.7, −20.8 [−22.8, −18.8] (NT-Xent directly on h collapses it below random
- * init); NT-Logistic (τ 0.5) 63.4, +6.8 [5.5, 8.2]; margin (0.5) 63.1, +6.5 [2.0, 11.0] — the losses learn
- * without tuning, the head arms of Figure 8 do not pass the gate at this budget.
+ * The gpu profile uses the ResNet-18 of the paper's CIFAR experiments at its CIFAR temperature (0.5); `smoke`
+ * runs the same code paths on a handful of images for a couple of steps.
  *
  * @module
  */
@@ -136,14 +115,24 @@ export interface SimclrConfig {
   };
   /** Seeds per compared configuration. */
   seeds: number;
-  /** Figure 5: transforms of the grid, extra-seeded best off-diagonal cells. */
-  grid: { transforms: TransformName[]; topCells: number };
-  /** Table 1: colour strengths (the last one is repeated with blur). */
+  /**
+   * Figure 5: the grid's transforms, and the budget of its one-seed heatmap: every cell is trained once, with
+   * `seed` (a seed no compared configuration uses) for `epochs`, and the cells the claims compare are picked
+   * on that run's *validation* accuracy, then trained with the study's seeds at the base budget.
+   */
+  grid: { transforms: TransformName[]; epochs: number; seed: number };
+  /** Table 1: colour strengths; `blur` adds the strongest one again with Gaussian blur (the paper's last column). */
   strengths: number[];
-  /** Table 5: temperatures with and without ℓ2 normalisation. */
+  /** Whether Table 1 has its "1 (+Blur)" column. */
+  blurColumn: boolean;
+  /** Table 5: temperatures with and without ℓ2 normalisation (rows of the paper's table). */
   temperatures: { l2: number[]; noL2: number[] };
-  /** Table 4: margin of the triplet losses. */
-  margin: number;
+  /**
+   * Table 4: the grids each loss's own hyper-parameter is tuned over (NT-Logistic's temperature, the margin of
+   * the triplet loss), on the validation split of the `seed` run; the semi-hard variants use their loss's
+   * choice, NT-Xent the temperature of Table 5 (ℓ2 rows) with the best validation accuracy on that seed.
+   */
+  tuning: { logisticTemperatures: number[]; margins: number[]; seed: number };
   /** Figure 9: batch sizes and epoch budgets. */
   batchSizes: number[];
   /** Figure 9's epoch budgets. */
@@ -186,10 +175,10 @@ export function simclrConfig(
 ): SimclrConfig {
   const common = {
     profile,
-    grid: { transforms: GRID_TRANSFORMS, topCells: 3 },
     strengths: [1 / 8, 1 / 4, 1 / 2, 1],
+    blurColumn: true,
     temperatures: { l2: [0.05, 0.1, 0.5, 1], noL2: [10, 100] },
-    margin: 0.5,
+    tuning: { logisticTemperatures: [0.1, 0.3, 1], margins: [0.1, 0.3, 1], seed: 0 },
   };
   if (profile === "smoke") {
     return {
@@ -203,8 +192,9 @@ export function simclrConfig(
       base: { ...BASE, batchSize: 16, epochs: 0.5 },
       eval: { l2Grid: [1e-2], maxIter: 20, knnK: 5, statsBatches: 1, transformTrain: 8, transformSteps: 2 },
       seeds: opts.seeds ?? SIMCLR_SEEDS.smoke,
-      grid: { transforms: GRID_TRANSFORMS, topCells: 1 },
-      temperatures: { l2: [0.1, 0.5], noL2: [10] },
+      grid: { transforms: GRID_TRANSFORMS, epochs: 0.25, seed: 100 },
+      temperatures: { l2: [0.1, 0.5, 1], noL2: [10] },
+      tuning: { logisticTemperatures: [0.5, 1], margins: [0.5, 1], seed: 0 },
       strengths: [1 / 8, 1],
       batchSizes: [8, 16],
       epochs: [0.25, 0.5],
@@ -225,7 +215,7 @@ export function simclrConfig(
       cropScale: [0.2, 1],
       encoder: {
         kind: "cnn3",
-        widths: [16, 32, 64],
+        widths: [32, 64, 128],
         init: "he-fan-in",
         centerInput: true,
         batchNorm: true,
@@ -233,7 +223,12 @@ export function simclrConfig(
       },
       projection: { hidden: 64, outDim: 32 },
       optimizer: { lr: 5e-3, weightDecay: 1e-6, warmupFraction: 0.1 },
-      base: { ...BASE, batchSize: 64, epochs: 3 },
+      base: {
+        ...BASE,
+        loss: { kind: "nt-xent", temperature: 0.1, normalize: true },
+        batchSize: 64,
+        epochs: 30,
+      },
       eval: {
         l2Grid: [1e-4, 1e-2, 1],
         maxIter: 100,
@@ -243,8 +238,11 @@ export function simclrConfig(
         transformSteps: 150,
       },
       seeds: opts.seeds ?? SIMCLR_SEEDS.cpu,
-      batchSizes: [16, 64, 256],
-      epochs: [1, 3],
+      grid: { transforms: GRID_TRANSFORMS, epochs: 10, seed: 100 },
+      blurColumn: false,
+      temperatures: { l2: [0.1, 0.5, 1], noL2: [10] },
+      batchSizes: [32, 128],
+      epochs: [10, 30],
     };
   }
   const cifar = (opts.dataset ?? "cifar10") === "cifar10";
@@ -268,6 +266,7 @@ export function simclrConfig(
       transformSteps: 500,
     },
     seeds: opts.seeds ?? SIMCLR_SEEDS.gpu,
+    grid: { transforms: GRID_TRANSFORMS, epochs: 10, seed: 100 },
     batchSizes: [64, 256, 1024],
     epochs: [5, 20],
   };

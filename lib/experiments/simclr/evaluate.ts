@@ -27,8 +27,11 @@ import { diagnosticTemperature } from "./losses.ts";
 
 /** What one evaluated run measured (plain JSON, cached). */
 export interface EvalResult {
-  /** Linear-probe test accuracy on h (Wilson CI over test images) and its test predictions. */
-  linear: { accuracy: Estimate; bestL2: number; predictions: number[] };
+  /**
+   * Linear-probe test accuracy on h (Wilson CI over test images), its test predictions, and the accuracy on
+   * the probe's validation split (20% of the training images) at the chosen λ: what model selection reads.
+   */
+  linear: { accuracy: Estimate; bestL2: number; predictions: number[]; valAccuracy: number };
   /** Linear-probe accuracy on z = g(h) (null for runs without a head and for supervised runs). */
   linearZ: { accuracy: Estimate; bestL2: number } | null;
   /** kNN accuracy on h. */
@@ -47,8 +50,21 @@ async function probe(cfg: SimclrConfig, data: SimclrData, encoder: Parameters<ty
     l2Grid: cfg.eval.l2Grid,
     maxIter: cfg.eval.maxIter,
     numClasses: data.numClasses,
+    validate: true,
   });
   return { lp, train, test };
+}
+
+type Probe = Awaited<ReturnType<typeof probe>>["lp"];
+
+/** The linear entry of an {@link EvalResult} from a probe. */
+function linearEntry(lp: Probe): EvalResult["linear"] {
+  return {
+    accuracy: lp.accuracy,
+    bestL2: lp.bestL2,
+    predictions: Array.from(lp.predictions),
+    valAccuracy: Math.max(...lp.validation.map((v) => v.accuracy)),
+  };
 }
 
 export { majorityKnnOptions };
@@ -65,7 +81,7 @@ export async function evaluateEncoder(
   const { lp, train, test } = await probe(cfg, data, encoder);
   const knn = (await knnClassify(train, test, majorityKnnOptions(cfg.eval.knnK, data.numClasses))).accuracy;
   return {
-    linear: { accuracy: lp.accuracy, bestL2: lp.bestL2, predictions: Array.from(lp.predictions) },
+    linear: linearEntry(lp),
     linearZ: null,
     knn,
     contrastive: null,
@@ -114,7 +130,7 @@ export async function evaluateRun(
 ): Promise<EvalResult> {
   const { lp, train, test } = await probe(cfg, data, model.encoder);
   const knn = (await knnClassify(train, test, majorityKnnOptions(cfg.eval.knnK, data.numClasses))).accuracy;
-  const linear = { accuracy: lp.accuracy, bestL2: lp.bestL2, predictions: Array.from(lp.predictions) };
+  const linear = linearEntry(lp);
   if (run.method === "supervised") {
     const logits = await extractFeatures(projectedEncoder(model), data.test, {
       labelSet: data.label,

@@ -1,7 +1,8 @@
 /**
  * The SimCLR reproduction (Chen et al., ICML 2020) at small scale: profile configurations, the two view
  * protocols, pretraining and evaluation of cached runs, the seven ablation drivers, their claims with
- * verdicts, figure specs and notebook display helpers. `notebooks/02_simclr.ipynb` is the walkthrough.
+ * verdicts, figure specs and notebook display helpers. `notebooks/02_simclr.ipynb` (the views) and
+ * `notebooks/02_simclr-objective.ipynb` (objective, head, batch) are the walkthroughs.
  *
  * @module
  */
@@ -18,3 +19,4 @@ export * from "./ablations.ts";
 export * from "./claims.ts";
 export * from "./figures.ts";
 export * from "../../report/show.ts";
+export * from "./session.ts";

@@ -27,6 +27,11 @@ import { type EngineContext, type MethodPool, runJob, startMethodPool } from "..
 
 /** Bump when training or evaluation code changes what a cached entry would contain. */
 export const SIMCLR_CACHE_VERSION = 3;
+/**
+ * Bump when only the evaluation changes what a cached evaluation would contain (the trained models stay valid):
+ * 2 added the probe's validation accuracy.
+ */
+export const SIMCLR_EVAL_VERSION = 2;
 
 /** What a SimCLR job computes in: the configuration, the data, the cache options. */
 export interface SimclrMethodContext {
@@ -197,6 +202,7 @@ export const simclrMethod: Method<SimclrConfig, SimclrMethodContext, SimclrJob, 
   key: (cfg, job) => ({
     ...modelKey(cfg, job.run),
     what: "simclr-eval",
+    evalVersion: SIMCLR_EVAL_VERSION,
     eval: cfg.eval,
     transforms: job.transforms ? TRANSFORM_PROTOCOL : false,
     ...(job.baseline ? { baseline: job.baseline } : {}),

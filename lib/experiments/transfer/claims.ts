@@ -18,7 +18,8 @@
  */
 import { type Claim, makeClaim } from "../../report/results.ts";
 import { armRecord, type ArmRecords } from "../../report/gate.ts";
-import { verdictGreater, verdictLess } from "../../report/verdict.ts";
+import { verdictGreater, verdictLess, verdictRankAgreement } from "../../report/verdict.ts";
+import { type Estimate, meanCI } from "../../stats/confidence.ts";
 import { type EricssonTables, modelNames, type Setting, setting, SETTINGS } from "./published.ts";
 import {
   compareWithSupervised,
@@ -29,6 +30,7 @@ import {
   winners,
 } from "./reanalysis.ts";
 import type { CorrelationOptions } from "./correlation.ts";
+import type { TransferConfig } from "./config.ts";
 import type { ModelResults, ProtocolCorrelation } from "./study.ts";
 
 /** The correlation above which (lower CI bound) a predictor counts as "strong". */
@@ -245,4 +247,122 @@ export function zooClaims(rows: ProtocolCorrelation[], models: number, gate?: Zo
       gate?.records,
     ),
   ]).filter((c) => Number.isFinite(c.ours.mean));
+}
+
+/** The colour arms of the zoo: a SimCLR model per colour-distortion strength, weakest first. */
+export interface ColourArms {
+  /** The colour-label task (an `attribute` task of the upstream images). */
+  task: string;
+  /** The SimCLR model of each strength, in increasing strength. */
+  simclr: { strength: number; model: string }[];
+  /** The SimCLR model compared with the references (the base run). */
+  base: string;
+  /** The references: the untrained encoder and the supervised model (trained with the same augmentation). */
+  randomInit: string;
+  /** The supervised reference. */
+  supervised: string;
+}
+
+/** Per-seed linear-probe accuracy (fraction) of `model` on `task`. */
+function taskBySeed(zoo: readonly ModelResults[], model: string, task: string): Map<number, number> {
+  const m = zoo.find((x) => x.model === model);
+  if (!m) throw new Error(`colourClaims: the zoo has no model "${model}"`);
+  return new Map(m.runs.map((r) => {
+    const t = r.tasks.find((x) => x.task === task);
+    if (!t) throw new Error(`colourClaims: model "${model}" has no result on task "${task}"`);
+    return [r.seed, t.linear.mean];
+  }));
+}
+
+/** Paired (by seed) difference a − b in percentage points. */
+function pairedPp(a: Map<number, number>, b: Map<number, number>): Estimate {
+  return meanCI([...a.keys()].filter((s) => b.has(s)).map((s) => 100 * (a.get(s)! - b.get(s)!)));
+}
+
+/**
+ * The colour finding (Ericsson et al.: self-supervised models keep spatial rather than colour information,
+ * which the paper attributes to their colour augmentation): on the colour-label task, the base SimCLR encoder's
+ * linear probe is below the random-init and the supervised references' (paired by seed), and across SimCLR's
+ * colour-strength arms a stronger distortion keeps less colour (Spearman ρ per seed between strength and
+ * colour accuracy, against the descending order). Headline claims gated on the models they compare.
+ */
+export function colourClaims(zoo: readonly ModelResults[], arms: ColourArms, gate: ZooGate): Claim[] {
+  const acc = (m: string) => taskBySeed(zoo, m, arms.task);
+  const base = acc(arms.base);
+  const vsRandom = pairedPp(base, acc(arms.randomInit));
+  const vsSup = pairedPp(base, acc(arms.supervised));
+  const perModel = arms.simclr.map((a) => acc(a.model));
+  const seeds = [...perModel[0].keys()].filter((s) => perModel.every((m) => m.has(s)));
+  const rank = verdictRankAgreement(
+    seeds.map((s) => perModel.map((m) => m.get(s)!)),
+    arms.simclr.map((a) => -a.strength),
+  );
+  const paper =
+    "self-supervised models keep less colour information, attributed to their colour augmentation";
+  const trained = (names: string[]) => names.filter((n) => n in gate.records);
+  return [
+    makeClaim(
+      {
+        id: "b-colour-ssl-below-random-init",
+        claim:
+          `SimCLR's representation keeps less colour information than the untrained encoder: colour-label ` +
+          `linear probe, ${arms.base} − ${arms.randomInit} (pp)`,
+        paper,
+        ours: vsRandom,
+        kind: "headline",
+        arms: trained([arms.base]),
+      },
+      verdictLess(vsRandom, 0, { a: `${arms.base} − ${arms.randomInit} (pp)`, b: "zero" }),
+      gate.records,
+    ),
+    makeClaim(
+      {
+        id: "b-colour-ssl-below-supervised",
+        claim:
+          `SimCLR's representation keeps less colour information than the supervised model trained with the ` +
+          `same augmentation: colour-label linear probe, ${arms.base} − ${arms.supervised} (pp)`,
+        paper,
+        ours: vsSup,
+        kind: "headline",
+        arms: trained([arms.base, arms.supervised]),
+      },
+      verdictLess(vsSup, 0, { a: `${arms.base} − ${arms.supervised} (pp)`, b: "zero" }),
+      gate.records,
+    ),
+    makeClaim(
+      {
+        id: "b-colour-stronger-keeps-less",
+        claim: `A stronger colour distortion keeps less colour information: SimCLR's colour strengths ${
+          arms.simclr.map((a) => a.strength).join(", ")
+        } rank in reverse on the colour-label probe (Spearman ρ per seed)`,
+        paper: "the colour finding, attributed to colour augmentation (its strength varied here)",
+        ours: rank.rho,
+        kind: "headline",
+        arms: trained(arms.simclr.map((a) => a.model)),
+      },
+      rank,
+      gate.records,
+    ),
+  ];
+}
+
+/**
+ * The colour arms of a configuration's zoo (the base SimCLR run is its strength's arm), or null when the zoo or
+ * the tasks lack them (the smoke profile).
+ */
+export function colourArmsOf(cfg: TransferConfig): ColourArms | null {
+  const base = cfg.upstream.base;
+  if (base.aug.kind !== "simclr") return null;
+  const baseStrength = base.aug.strength;
+  const task = cfg.tasks.find((t) => t.domain === "attribute" && t.label === "colour");
+  const names = new Set(cfg.zoo.map((m) => m.name));
+  const simclr = [...cfg.upstream.strengths].sort((a, b) => a - b).map((strength) => ({
+    strength,
+    model: strength === baseStrength ? "SimCLR" : `SimCLR colour ${strength}`,
+  }));
+  const refs = ["SimCLR", "random init", "supervised"];
+  if (!task || simclr.length < 3 || ![...refs, ...simclr.map((a) => a.model)].every((n) => names.has(n))) {
+    return null;
+  }
+  return { task: task.name, simclr, base: "SimCLR", randomInit: "random init", supervised: "supervised" };
 }

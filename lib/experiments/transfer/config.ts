@@ -23,6 +23,9 @@ import type { Profile } from "../../experiment.ts";
 import type { ShapesDistribution } from "../../data/shapes.ts";
 import { CPU_SHAPES, type RunSpec, type SimclrConfig, simclrConfig } from "../simclr/mod.ts";
 
+/** What a downstream task asks of an encoder (see {@link TaskSpec.domain}). */
+export type TaskDomain = "near" | "far" | "attribute";
+
 /** One model of the zoo: a random-init encoder, the raw pixels (a baseline), or a SimCLR-reproduction run's encoder. */
 export type ZooModel =
   | { name: string; kind: "random" }
@@ -36,8 +39,12 @@ export const PIXELS_MODEL: ZooModel = { name: "raw pixels", kind: "pixels" };
 export interface TaskSpec {
   /** Short name shown in tables and figures, e.g. "shapes-gradient". */
   name: string;
-  /** "near": the upstream's kind of task and images; "far": another domain (the CD-FSL analogue). */
-  domain: "near" | "far";
+  /**
+   * "near": the upstream's kind of task (the shape) on other images of its kind; "far": another domain (the
+   * CD-FSL analogue); "attribute": another factor of the upstream images (colour, position) that the upstream
+   * task treats as a nuisance, which asks what information an encoder keeps (outside the near/far correlations).
+   */
+  domain: TaskDomain;
   /** The dataset the task's images come from. */
   dataset: "shapes" | "mnist" | "fashion-mnist";
   /** The label set to predict ("shape" for shapes, "label" for mnist and fashion-mnist). */
@@ -58,7 +65,10 @@ export interface TransferEval {
   l2Grid: number[];
   /** L-BFGS iterations per probe fit. */
   maxIter: number;
-  /** Few-shot: N-way, shots K (one score per K), queries per class, episodes (prototypes, Euclidean). */
+  /**
+   * Few-shot: N-way (at most the task's number of classes), shots K (one score per K), queries per class,
+   * episodes (prototypes, Euclidean).
+   */
   ways: number;
   /** Shots K per class; one few-shot score per entry. */
   shots: number[];
@@ -88,50 +98,73 @@ export interface TransferConfig {
   resamples: number;
 }
 
-/** The zoo of a SimCLR configuration: random init, supervised and SimCLR variants departing from its base run. */
+/**
+ * The zoo of a SimCLR configuration: random init, supervised and SimCLR variants departing from its base run.
+ * At the cpu and gpu profiles every trained model is an arm the SimCLR notebooks train (so it comes from their
+ * cache): the base run, Table 1's colour strengths (SimCLR and supervised), Table 5's temperatures and the run
+ * without ℓ2, Figure 8's heads, Figure 9's batch sizes at both budgets, and Figure 5's crop + colour pair.
+ */
 export function defaultZoo(up: SimclrConfig, profile: Profile): ZooModel[] {
   const base = structuredClone(up.base);
   const sup = { ...base, method: "supervised" as const };
-  const short = Math.min(...up.epochs), long = Math.max(...up.epochs);
   const zoo: ZooModel[] = [
     { name: "random init", kind: "random" },
     { name: "supervised", kind: "trained", run: sup },
     { name: "SimCLR", kind: "trained", run: base },
-    { name: "SimCLR crop only", kind: "trained", run: { ...base, aug: { kind: "pair", tested: ["crop"] } } },
+    {
+      name: "SimCLR crop+colour pair",
+      kind: "trained",
+      run: { ...base, aug: { kind: "pair", tested: ["crop", "color"] } },
+    },
   ];
   if (profile === "smoke") return zoo;
+  const colour = (s: number) => ({ kind: "simclr" as const, strength: s, blur: false });
+  const weakest = up.strengths[0];
+  const tau = (t: number, normalize = true) => ({
+    ...base,
+    loss: { kind: "nt-xent" as const, temperature: t, normalize },
+  });
+  const baseTau = base.loss.kind === "nt-xent" ? base.loss.temperature : NaN;
+  const short = Math.min(...up.epochs), long = Math.max(...up.epochs);
+  const batch = (b: number, e: number) => ({ ...base, batchSize: b, epochs: e });
   return [
     ...zoo,
-    { name: `supervised ${short} ep`, kind: "trained", run: { ...sup, epochs: short } },
-    { name: `SimCLR ${short} ep`, kind: "trained", run: { ...base, epochs: short } },
-    {
-      name: `SimCLR B=${Math.min(...up.batchSizes)}`,
+    { name: `supervised colour ${weakest}`, kind: "trained", run: { ...sup, aug: colour(weakest) } },
+    ...up.strengths.filter((s) => s !== (base.aug.kind === "simclr" ? base.aug.strength : NaN)).map((
+      s,
+    ): ZooModel => ({
+      name: `SimCLR colour ${s}`,
       kind: "trained",
-      run: { ...base, batchSize: Math.min(...up.batchSizes), epochs: long },
-    },
-    {
-      name: `SimCLR B=${Math.max(...up.batchSizes)}`,
+      run: { ...base, aug: colour(s) },
+    })),
+    ...up.temperatures.l2.filter((t) => t !== baseTau).map((t): ZooModel => ({
+      name: `SimCLR τ=${t}`,
       kind: "trained",
-      run: { ...base, batchSize: Math.max(...up.batchSizes), epochs: long },
-    },
+      run: tau(t),
+    })),
     {
-      name: `SimCLR colour ${up.strengths[0]}`,
+      name: `SimCLR τ=${up.temperatures.noL2[0]}, no ℓ2`,
       kind: "trained",
-      run: { ...base, aug: { kind: "simclr", strength: up.strengths[0], blur: false } },
+      run: tau(up.temperatures.noL2[0], false),
     },
-    {
-      name: "SimCLR τ=10, no ℓ2",
-      kind: "trained",
-      run: { ...base, loss: { kind: "nt-xent", temperature: 10, normalize: false } },
-    },
+    { name: "SimCLR linear head", kind: "trained", run: { ...base, head: "linear" } },
+    { name: "SimCLR no head", kind: "trained", run: { ...base, head: "none" } },
+    ...up.batchSizes.flatMap((b) =>
+      [short, long].map((e): ZooModel => ({
+        name: `SimCLR B=${b} ${e} ep`,
+        kind: "trained",
+        run: batch(b, e),
+      }))
+    ),
   ];
 }
 
 /**
- * The near and far tasks at the given sizes. Near: the shape label on variants of the upstream distribution
+ * The downstream tasks at the given sizes. Near: the shape label on variants of the upstream distribution
  * `upShapes` with another background (colour gradients) or other textures (stripes, checkerboard); far: mnist
- * and fashion-mnist. (Rotated objects were tried as a near task at the cpu profile and dropped: no model but the
- * supervised one beat random init on them.)
+ * and fashion-mnist; attributes of the upstream images themselves that the shape task treats as nuisances:
+ * the object's colour and its position (quadrant). (Rotated objects were tried as a near task at the cpu
+ * profile and dropped: no model but the supervised one beat random init on them.)
  */
 export function defaultTasks(
   upShapes: ShapesDistribution | undefined,
@@ -139,27 +172,27 @@ export function defaultTasks(
   nTest: number,
 ): TaskSpec[] {
   const up = upShapes ?? {};
+  const shapes = (
+    name: string,
+    domain: TaskDomain,
+    label: string,
+    seed: number,
+    dist: ShapesDistribution,
+  ) => ({
+    name,
+    domain,
+    dataset: "shapes" as const,
+    label,
+    seed,
+    shapes: dist,
+    nTrain,
+    nTest,
+  });
   return [
-    {
-      name: "shapes-gradient",
-      domain: "near",
-      dataset: "shapes",
-      label: "shape",
-      seed: 11,
-      shapes: { ...up, backgrounds: ["gradient"] },
-      nTrain,
-      nTest,
-    },
-    {
-      name: "shapes-textured",
-      domain: "near",
-      dataset: "shapes",
-      label: "shape",
-      seed: 12,
-      shapes: { ...up, textures: ["stripes", "checker"] },
-      nTrain,
-      nTest,
-    },
+    shapes("shapes-gradient", "near", "shape", 11, { ...up, backgrounds: ["gradient"] }),
+    shapes("shapes-textured", "near", "shape", 12, { ...up, textures: ["stripes", "checker"] }),
+    shapes("shapes-colour", "attribute", "colour", 13, up),
+    shapes("shapes-position", "attribute", "position", 14, up),
     { name: "mnist", domain: "far", dataset: "mnist", label: "label", seed: 0, nTrain, nTest },
     {
       name: "fashion-mnist",

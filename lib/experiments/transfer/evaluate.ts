@@ -24,15 +24,15 @@ import { fewShot } from "../../eval/few_shot.ts";
 import { finetune } from "../../eval/finetune.ts";
 import { linearHead } from "../../models/heads.ts";
 import type { Estimate } from "../../stats/confidence.ts";
-import type { TransferEval } from "./config.ts";
+import type { TaskDomain, TransferEval } from "./config.ts";
 import type { TaskData } from "./tasks.ts";
 
 /** What one encoder scored on one downstream task (accuracies as fractions). */
 export interface TaskResult {
   /** The task's name (`TaskSpec.name`). */
   task: string;
-  /** "near" (the upstream's kind of task) or "far" (another domain). */
-  domain: "near" | "far";
+  /** The task's domain ({@link TaskDomain}). */
+  domain: TaskDomain;
   /** Many-shot linear probe (Wilson CI over test images). */
   linear: Estimate;
   /** Few-shot accuracy per number of shots (CI over episodes). */
@@ -83,7 +83,7 @@ export async function evaluateTask(
     shots = ev.shots.map((k) => ({
       shots: k,
       accuracy: fewShot(test, {
-        ways: ev.ways,
+        ways: Math.min(ev.ways, task.numClasses), // 4-way on the 4 quadrants of shapes-position
         shots: k,
         queries: ev.queries,
         episodes: ev.episodes,

@@ -1,6 +1,6 @@
 /**
  * The transfer notebook's markdown tables: correlations per setting, the best self-supervised model vs the
- * supervised one per setting, and the model zoo's accuracies per task and protocol.
+ * supervised one per setting, the model zoo's accuracies per task and protocol, and the colour finding's models.
  *
  * @module
  */
@@ -9,7 +9,14 @@ import { formatEstimate } from "../../report/show.ts";
 import type { Claim } from "../../report/results.ts";
 import type { Estimate } from "../../stats/confidence.ts";
 import type { SupervisedComparison, TargetCorrelation } from "./reanalysis.ts";
-import type { Protocol, ProtocolCorrelation, ZooRow } from "./study.ts";
+import {
+  type ModelResults,
+  type Protocol,
+  type ProtocolCorrelation,
+  type ZooRow,
+  zooTable,
+} from "./study.ts";
+import type { ColourArms } from "./claims.ts";
 
 /** "0.85 [0.60, 0.96]": a coefficient (or share) with its CI, two decimals ("0.85 (n=1)" without a CI). */
 export function formatR(e: Estimate): string {
@@ -84,5 +91,19 @@ export function zooCorrelationTable(rows: ProtocolCorrelation[]): string {
       f(r.far.pearson),
       f(r.pearsonGap),
     ]),
+  );
+}
+
+/**
+ * The colour finding's models as a markdown table: upstream (shape) probe, and the linear probes of the
+ * attribute tasks (colour, and position where the configuration has it), mean [95% CI] over seeds in %.
+ */
+export function colourMarkdown(zoo: ModelResults[], arms: ColourArms, position = "shapes-position"): string {
+  const names = [arms.randomInit, arms.supervised, ...arms.simclr.map((a) => a.model)];
+  const rows = zooTable(zoo.filter((m) => names.includes(m.model)), ["linear"]);
+  const cell = (r: ZooRow, task: string) => (r.tasks[task] ? formatEstimate(r.tasks[task].linear, 100) : "—");
+  return markdownTable(
+    ["model", "upstream (shape) %", "colour probe %", "position probe %"],
+    rows.map((r) => [r.model, formatEstimate(r.upstream, 100), cell(r, arms.task), cell(r, position)]),
   );
 }

@@ -3,8 +3,19 @@ import { meanCI } from "../../../lib/stats/confidence.ts";
 import { validateResults } from "../../../lib/report/results.ts";
 import { baseRun, simclrConfig } from "../../../lib/experiments/simclr/config.ts";
 import type { RunResult } from "../../../lib/experiments/simclr/run.ts";
-import type { ConfigResult, GridCell, HeadResult } from "../../../lib/experiments/simclr/ablations.ts";
-import { bootstrapAccuracy, cellTransforms } from "../../../lib/experiments/simclr/ablations.ts";
+import type {
+  ConfigResult,
+  GridCell,
+  GridResult,
+  HeadResult,
+  TemperatureResult,
+} from "../../../lib/experiments/simclr/ablations.ts";
+import {
+  bestByValidation,
+  bootstrapAccuracy,
+  cellTransforms,
+  pickByValidation,
+} from "../../../lib/experiments/simclr/ablations.ts";
 import {
   batchClaims,
   gridClaims,
@@ -15,6 +26,7 @@ import {
   pairedDiff,
   SimclrArms,
   strengthClaims,
+  temperatureClaims,
 } from "../../../lib/experiments/simclr/claims.ts";
 import { gridSpec } from "../../../lib/experiments/simclr/figures.ts";
 import { renderSvg } from "../../../lib/report/figure.ts";
@@ -23,7 +35,7 @@ const cfg = simclrConfig("cpu");
 const est = (m: number) => ({ mean: m, ci95: [m, m] as [number, number], n: 100 });
 
 /** A fake evaluated run with the given linear accuracy (and z / classifier accuracies). */
-function fake(seed: number, acc: number, extra: { z?: number; cls?: number } = {}): RunResult {
+function fake(seed: number, acc: number, extra: { z?: number; cls?: number; val?: number } = {}): RunResult {
   return {
     run: baseRun(cfg, seed),
     label: "fake",
@@ -34,7 +46,7 @@ function fake(seed: number, acc: number, extra: { z?: number; cls?: number } = {
     finalLoss: 1,
     lossCurve: [],
     eval: {
-      linear: { accuracy: est(acc), bestL2: 1, predictions: [] },
+      linear: { accuracy: est(acc), bestL2: 1, predictions: [], valAccuracy: extra.val ?? acc },
       linearZ: extra.z === undefined ? null : { accuracy: est(extra.z), bestL2: 1 },
       knn: est(acc),
       contrastive: null,
@@ -45,7 +57,7 @@ function fake(seed: number, acc: number, extra: { z?: number; cls?: number } = {
 const config = (
   name: string,
   accs: number[],
-  extra: (i: number) => { z?: number; cls?: number } = () => ({}),
+  extra: (i: number) => { z?: number; cls?: number; val?: number } = () => ({}),
 ) => {
   const runs = accs.map((a, i) => fake(i, a, extra(i)));
   return { name, runs, linear: meanCI(accs), knn: meanCI(accs) } as ConfigResult;
@@ -60,25 +72,69 @@ Deno.test("pairedDiff: per-seed differences in percentage points", () => {
   assertAlmostEquals(d.ci95[0], 10, 1e-6);
 });
 
-Deno.test("gridClaims: a clear winner composition over single transforms gives 'reproduced'", () => {
-  const ts = ["crop", "color", "blur"] as const;
-  const cells: GridCell[] = [];
-  for (const r of ts) {
-    for (const c of ts) {
-      const base = r === c ? 0.3 : 0.5;
-      const acc = r === "crop" && c === "color" ? 0.8 : base;
-      cells.push({
-        row: r,
-        col: c,
-        tested: cellTransforms(r, c),
-        single: est(acc),
-        result: config("x", [acc, acc + 0.01, acc - 0.01]),
-      });
+/** A grid cell whose heatmap run has test accuracy `acc` and validation accuracy `val`. */
+function gridCell(row: GridCell["row"], col: GridCell["col"], acc: number, val = acc): GridCell {
+  return {
+    row,
+    col,
+    tested: cellTransforms(row, col),
+    single: est(acc),
+    validation: val,
+    run: fake(100, acc, { val }),
+  };
+}
+
+Deno.test("bestByValidation and pickByValidation choose on validation, never on the test score", () => {
+  const a = gridCell("crop", "blur", 0.9, 0.4), b = gridCell("crop", "noise", 0.5, 0.6);
+  assertEquals(bestByValidation([a, b]), b);
+  assertEquals(pickByValidation([{ value: 0.1, validation: 0.5 }, { value: 0.5, validation: 0.7 }]), 0.5);
+  // ties keep the first
+  assertEquals(pickByValidation([{ value: 1, validation: 0.7 }, { value: 2, validation: 0.7 }]), 1);
+});
+
+Deno.test("gridClaims: judged on the compared cells' seeds; crop + colour may trail by less than 2 pp", () => {
+  const cc = gridCell("crop", "color", 0.6, 0.8), rival = gridCell("crop", "noise", 0.7, 0.7);
+  const single = gridCell("color", "color", 0.3);
+  const grid = (ccAccs: number[]): GridResult => ({
+    transforms: ["crop", "color", "noise"],
+    cells: [cc, rival, single],
+    compared: {
+      cropColour: { cell: cc, result: config("crop+color", ccAccs) },
+      bestOtherComposition: { cell: rival, result: config("crop+noise", [0.7, 0.72, 0.71]) },
+      bestSingle: { cell: single, result: config("color", [0.3, 0.31, 0.32]) },
+    },
+  });
+  // crop + colour 1 pp below the rival on every seed: within 2 pp, reproduced
+  const near = gridClaims(grid([0.69, 0.71, 0.70]), book());
+  assertEquals(near.map((c) => c.verdict), ["reproduced", "reproduced"]);
+  // the best composition is the one ranked first by the heatmap's validation (crop + colour here)
+  assert(near[0].claim.includes("crop + color"), near[0].claim);
+  assertAlmostEquals((near[1].ours as { mean: number }).mean, -1, 1e-9);
+  // 10 pp below: not reproduced
+  assertEquals(gridClaims(grid([0.6, 0.62, 0.61]), book())[1].verdict, "not-reproduced");
+});
+
+Deno.test("temperatureClaims: rows picked on validation; the paper's value comes from the same τ rows", async () => {
+  const papers = await loadSimclrPapers();
+  const row = (l2: boolean, tau: number, accs: number[], val: number, cacc: number): TemperatureResult => {
+    const result = config(`τ=${tau}`, accs, () => ({ val }));
+    for (const r of result.runs) {
+      r.eval.contrastive = { loss: 1, accuracy: cacc, entropy: 1, temperature: tau };
     }
-  }
-  const claims = gridClaims({ transforms: [...ts], cells }, book());
-  assertEquals(claims.map((c) => c.verdict), ["reproduced", "reproduced"]);
-  assert(claims[0].claim.includes("crop + color"));
+    return { l2, tau, result, entropy: est(1), contrastiveAccuracy: est(cacc) };
+  };
+  const rows = [
+    row(true, 0.1, [0.7, 0.71, 0.72], 0.6, 0.5), // best interior by validation
+    row(true, 0.5, [0.8, 0.81, 0.82], 0.5, 0.4), // better on test, worse on validation: not picked
+    row(true, 0.05, [0.5, 0.51, 0.52], 0.4, 0.6),
+    row(true, 1, [0.6, 0.61, 0.62], 0.45, 0.3),
+    row(false, 10, [0.4, 0.41, 0.42], 0.3, 0.9),
+  ];
+  const claims = temperatureClaims(rows, papers.temperature_l2norm, book());
+  assert(claims[0].claim.includes("τ = 0.1 beats the better extreme (τ = 1)"), claims[0].claim);
+  assertEquals(claims[0].paper, Math.round((64.4 - 58.0) * 10) / 10);
+  assertEquals(claims.map((c) => c.verdict), ["reproduced", "reproduced", "reproduced"]);
+  assertEquals(claims[1].paper, Math.round((91.7 - 87.8) * 10) / 10);
 });
 
 Deno.test("strength, head, loss and batch claims: verdicts follow the numbers; results validate", async () => {
@@ -102,7 +158,7 @@ Deno.test("strength, head, loss and batch claims: verdicts follow the numbers; r
   assertEquals(headClaims(heads, arms).map((c) => c.verdict), ["reproduced", "not-reproduced", "reproduced"]);
   const names = ["Margin", "NT-Logi.", "Margin (sh)", "NT-Logi. (sh)", "NT-Xent"];
   const losses = names.map((n, k) => config(n, [0.3 + 0.1 * k, 0.31 + 0.1 * k, 0.29 + 0.1 * k]));
-  const c6 = lossClaims(losses, papers.loss_functions, arms);
+  const c6 = lossClaims({ rows: losses, tuning: [] }, papers.loss_functions, arms);
   assertEquals(c6.map((c) => c.verdict), [
     "reproduced",
     "reproduced",
@@ -148,17 +204,17 @@ Deno.test("bootstrapAccuracy: CI brackets the accuracy over test images", () => 
 });
 
 Deno.test("the Figure 5 heatmap spec renders to SVG", async () => {
-  const cell = (r: "crop" | "color", c: "crop" | "color"): GridCell => ({
-    row: r,
-    col: c,
-    tested: cellTransforms(r, c),
-    single: est(0.5),
-    result: config("x", [0.5]),
-  });
+  const cells = [
+    gridCell("crop", "crop", 0.5),
+    gridCell("crop", "color", 0.5),
+    gridCell("color", "crop", 0.5),
+  ];
+  const c = { cell: cells[0], result: config("x", [0.5]) };
   const svg = await renderSvg(
     gridSpec({
       transforms: ["crop", "color"],
-      cells: [cell("crop", "crop"), cell("crop", "color"), cell("color", "crop"), cell("color", "color")],
+      cells: [...cells, gridCell("color", "color", 0.5)],
+      compared: { cropColour: c, bestOtherComposition: c, bestSingle: c },
     }),
   );
   assert(svg.includes("50.0"));

@@ -1,5 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
 import {
+  colourArmsOf,
+  colourClaims,
   crossDomainClaims,
   noSingleBestClaim,
   POOLED_SETTINGS,
@@ -11,6 +13,7 @@ import {
   zooClaims,
 } from "../../../lib/experiments/transfer/claims.ts";
 import { loadEricssonTables, setting } from "../../../lib/experiments/transfer/published.ts";
+import { transferConfig } from "../../../lib/experiments/transfer/config.ts";
 import type { ProtocolCorrelation } from "../../../lib/experiments/transfer/study.ts";
 import { validateResults } from "../../../lib/report/results.ts";
 import type { Estimate } from "../../../lib/stats/confidence.ts";
@@ -152,4 +155,50 @@ Deno.test("zooArms gates the Part-B claims on every trained model beating random
     "reproduced",
     "reproduced",
   ]);
+});
+
+Deno.test("colourClaims: SimCLR below both references on the colour probe, stronger colour keeps less", () => {
+  const est = (m: number) => ({ mean: m, ci95: [m, m] as [number, number], n: 100 });
+  const model = (name: string, upstream: number, colour: number[]) => ({
+    model: name,
+    runs: colour.map((c, seed) => ({
+      model: name,
+      seed,
+      upstream: est(upstream + 0.01 * seed),
+      trainSeconds: 0,
+      tasks: [{
+        task: "shapes-colour",
+        domain: "attribute" as const,
+        linear: est(c),
+        fewShot: [],
+        finetune: est(c),
+      }],
+    })),
+  });
+  const cfg = transferConfig("cpu");
+  const arms = colourArmsOf(cfg)!;
+  assertEquals(arms.simclr.map((a) => a.strength), [1 / 8, 1 / 4, 1 / 2, 1]);
+  assertEquals(arms.simclr[2].model, "SimCLR", "the base run is the 1/2 arm");
+  assert(arms.simclr.every((a) => cfg.zoo.some((m) => m.name === a.model)));
+  assertEquals(colourArmsOf(transferConfig("smoke")), null);
+  const zoo = [
+    model("random init", 0.5, [0.9, 0.92, 0.91]),
+    model("supervised", 0.95, [0.8, 0.82, 0.81]),
+    model("SimCLR colour 0.125", 0.8, [0.7, 0.71, 0.72]),
+    model("SimCLR colour 0.25", 0.8, [0.6, 0.61, 0.62]),
+    model("SimCLR", 0.8, [0.5, 0.51, 0.52]),
+    model("SimCLR colour 1", 0.8, [0.3, 0.31, 0.32]),
+  ];
+  const claims = colourClaims(zoo, arms, zooArms(zoo));
+  assertEquals(claims.map((c) => [c.id, c.verdict]), [
+    ["b-colour-ssl-below-random-init", "reproduced"],
+    ["b-colour-ssl-below-supervised", "reproduced"],
+    ["b-colour-stronger-keeps-less", "reproduced"],
+  ]);
+  assertEquals(claims[0].ours.mean, -40);
+  // colour rising with strength: the ranking claim is not reproduced
+  const rising = zoo.map((m, i) =>
+    i < 2 ? m : model(m.model, 0.8, [0.3 + 0.1 * i, 0.31 + 0.1 * i, 0.32 + 0.1 * i])
+  );
+  assertEquals(colourClaims(rising, arms, zooArms(rising))[2].verdict, "not-reproduced");
 });

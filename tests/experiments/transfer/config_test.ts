@@ -7,7 +7,7 @@ Deno.test("transferConfig: every profile has near and far tasks, a random-init a
     const c = transferConfig(p);
     assertEquals(c.profile, p);
     assertEquals(c.upstream.profile, p);
-    assertEquals(new Set(c.tasks.map((t) => t.domain)), new Set(["near", "far"]));
+    assertEquals(new Set(c.tasks.map((t) => t.domain)), new Set(["near", "far", "attribute"]));
     assert(c.zoo.some((m) => m.kind === "random"));
     assert(c.zoo.some((m) => m.kind === "trained" && m.run.method === "supervised"));
     assertEquals(new Set(c.zoo.map((m) => m.name)).size, c.zoo.length, "model names are unique");
@@ -15,7 +15,11 @@ Deno.test("transferConfig: every profile has near and far tasks, a random-init a
     for (const t of c.tasks) assert(t.nTest / 10 >= Math.max(...c.eval.shots) + c.eval.queries, t.name);
   }
   const cpu = transferConfig("cpu");
-  assert(cpu.zoo.length >= 6 && cpu.seeds >= 3, "the brief asks for ≥ 6 models × seeds");
+  assert(
+    cpu.zoo.filter((m) => m.kind === "trained").length >= 10 && cpu.seeds >= 3,
+    "≥ 10 trained models × seeds",
+  );
+  assert(cpu.tasks.length >= 6, "≥ 6 downstream tasks");
   assertEquals(cpu.upstream.dataset.shapes, CPU_SHAPES);
   assertEquals(transferConfig("gpu").upstream.dataset.shapes, CPU_SHAPES);
   assertEquals(transferConfig("cpu", { seeds: 5 }).seeds, 5);
@@ -53,5 +57,9 @@ Deno.test("defaultTasks: near tasks keep the upstream distribution but change on
     assert(t.seed !== 0, "other images than the upstream's");
   }
   assertEquals(tasks.filter((t) => t.domain === "far").map((t) => t.dataset), ["mnist", "fashion-mnist"]);
+  // the attribute tasks ask for other factors of the upstream images themselves
+  const attributes = tasks.filter((t) => t.domain === "attribute");
+  assertEquals(attributes.map((t) => t.label), ["colour", "position"]);
+  for (const t of attributes) assertEquals(t.shapes, CPU_SHAPES);
   assert(tasks.every((t) => t.nTrain === 100 && t.nTest === 50));
 });
