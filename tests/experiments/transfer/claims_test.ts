@@ -3,12 +3,15 @@ import {
   colourArmsOf,
   colourClaims,
   crossDomainClaims,
+  finetuneSanityClaim,
+  modelChoiceNote,
   noSingleBestClaim,
   POOLED_SETTINGS,
   predictorClaims,
   publishedClaims,
   STRONG_CORRELATION,
   supervisedClaims,
+  weakCorrelationClaims,
   zooArms,
   zooClaims,
 } from "../../../lib/experiments/transfer/claims.ts";
@@ -60,7 +63,7 @@ Deno.test("crossDomainClaims, supervisedClaims, noSingleBestClaim: ids, counts a
   const one = noSingleBestClaim(t, opts);
   assert(one.ours.mean < 1 && one.ours.n === 40);
   const all = publishedClaims(t, opts);
-  assertEquals(all.length, 5 + cd.length + sup.length + 1);
+  assertEquals(all.length, 5 + cd.length + 4 + sup.length + 1);
   assertEquals(validateResults({ ...fakeProvenance, claims: all }), []);
 });
 
@@ -201,4 +204,66 @@ Deno.test("colourClaims: SimCLR below both references on the colour probe, stron
     i < 2 ? m : model(m.model, 0.8, [0.3 + 0.1 * i, 0.31 + 0.1 * i, 0.32 + 0.1 * i])
   );
   assertEquals(colourClaims(rising, arms, zooArms(rising))[2].verdict, "not-reproduced");
+});
+
+Deno.test("weakCorrelationClaims: r below the strong threshold for detection-finetune and dense, frozen > finetuned", async () => {
+  const t = await loadEricssonTables();
+  const cs = weakCorrelationClaims(t, opts);
+  assertEquals(cs.map((c) => c.id), [
+    "a-weak-detection-finetune",
+    "a-weak-normals",
+    "a-weak-segmentation",
+    "a-frozen-detection-stronger",
+  ]);
+  for (const c of cs.slice(0, 3)) {
+    const expected = c.ours.ci95[1] < STRONG_CORRELATION
+      ? "reproduced"
+      : c.ours.ci95[0] > STRONG_CORRELATION
+      ? "not-reproduced"
+      : "inconclusive";
+    assertEquals([c.verdict, c.ours.n], [expected, 13], c.id);
+  }
+  const gap = cs[3].ours;
+  assertEquals(
+    cs[3].verdict,
+    gap.ci95[0] > 0 ? "reproduced" : gap.ci95[1] < 0 ? "not-reproduced" : "inconclusive",
+  );
+});
+
+Deno.test("modelChoiceNote: empty when 13 and 14 models agree, both verdicts when they differ", async () => {
+  const t = await loadEricssonTables();
+  const e = { mean: 0.4, ci95: [0.1, 0.7] as [number, number], n: 14 };
+  assertEquals(modelChoiceNote(() => ({ verdict: "reproduced", estimate: e }), t), "");
+  const flip = modelChoiceNote(
+    (ms) => ({ verdict: ms.length === 14 ? "inconclusive" : "reproduced", estimate: e }),
+    t,
+  );
+  assertEquals(flip, " [with the supervised model too (14 models): inconclusive, 0.40 [0.10, 0.70]]");
+});
+
+Deno.test("finetuneSanityClaim: the worst trained encoder's near-task fine-tune vs random init, within 2 pp", () => {
+  const est = (m: number) => ({ mean: m, ci95: [m, m] as [number, number], n: 100 });
+  const model = (name: string, ft: number[]) => ({
+    model: name,
+    runs: ft.map((f, seed) => ({
+      model: name,
+      seed,
+      upstream: est(0.5),
+      trainSeconds: 0,
+      tasks: [
+        { task: "near-a", domain: "near" as const, linear: est(0.5), fewShot: [], finetune: est(f) },
+        { task: "far-a", domain: "far" as const, linear: est(0.5), fewShot: [], finetune: est(0) },
+      ],
+    })),
+  });
+  const ok = finetuneSanityClaim([
+    model("random init", [0.8, 0.81, 0.82]),
+    model("A", [0.9, 0.91, 0.92]),
+    model("B", [0.79, 0.8, 0.815]),
+  ]);
+  assertEquals([ok!.kind, ok!.verdict], ["sanity", "reproduced"]);
+  assert(ok!.claim.includes("worst: B"), ok!.claim);
+  const bad = finetuneSanityClaim([model("random init", [0.8, 0.81, 0.82]), model("A", [0.5, 0.52, 0.51])]);
+  assertEquals(bad!.verdict, "not-reproduced");
+  assertEquals(finetuneSanityClaim([model("A", [0.5])]), null);
 });
