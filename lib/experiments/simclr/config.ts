@@ -6,7 +6,7 @@
  * batch norm on 16-px views of 2,000 single-object `shapes` images, NT-Xent at τ = 0.1: about 43 s of one core
  * per run with its evaluation (onednn backend), so a 30-minute notebook on the 2-core machine affords about 65
  * runs. The study is split in two notebooks of that size (`02_simclr.ipynb`: Figure 5 and Table 1;
- * `02_simclr-objective.ipynb`: Tables 5, 4, 3, Figures 8 and 9), 5 seeds per compared configuration; the
+ * `02_simclr_objective.ipynb`: Tables 5, 4, 3, Figures 8 and 9), 5 seeds per compared configuration; the
  * Figure 5 heatmap trains each of its 49 cells once at 10 epochs and only the cells its claims compare (picked
  * on validation accuracy) at the full budget; Table 4 tunes NT-Logistic's τ and the margin on seed 0's
  * validation split. How the pilots got there (linear probe %, paired gain over the random-init encoder of the

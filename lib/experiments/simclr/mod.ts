@@ -2,7 +2,7 @@
  * The SimCLR reproduction (Chen et al., ICML 2020) at small scale: profile configurations, the two view
  * protocols, pretraining and evaluation of cached runs, the seven ablation drivers, their claims with
  * verdicts, figure specs and notebook display helpers. `notebooks/02_simclr.ipynb` (the views) and
- * `notebooks/02_simclr-objective.ipynb` (objective, head, batch) are the walkthroughs.
+ * `notebooks/02_simclr_objective.ipynb` (objective, head, batch) are the walkthroughs.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * What both SimCLR notebooks start with: the experiment (parameters, backend, provenance), the profile's
  * configuration, the data, the run context with its worker pool, and the published tables. The two notebooks
- * (`02_simclr.ipynb`: the views; `02_simclr-objective.ipynb`: the objective, the head and the batch) share the
+ * (`02_simclr.ipynb`: the views; `02_simclr_objective.ipynb`: the objective, the head and the batch) share the
  * cache, so the base runs and baselines one of them trains are reused by the other.
  *
  * @example
