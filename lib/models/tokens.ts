@@ -52,7 +52,7 @@ export function gatherRows(x: tf.Tensor2D, indices: tf.Tensor1D): tf.Tensor2D {
       value: tf.gather(a, idx as tf.Tensor1D, 0),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
         tf.scatterND(tf.expandDims(saved[0], 1), dy, a.shape),
-        tf.zerosLike(saved[0]),
+        tf.zeros(saved[0].shape, "float32"), // indices get no gradient (tfjs wants float32 ones)
       ],
     };
   });

@@ -11,6 +11,7 @@ export * from "./redundancy.ts";
 export * from "./model.ts";
 export * from "./pretrain.ts";
 export * from "./evaluate.ts";
+export * from "./finetune.ts";
 export * from "./flops.ts";
 export * from "./timing.ts";
 export * from "./run.ts";

@@ -37,12 +37,22 @@ export function keepLeastRedundant(tokens: tf.Tensor3D, k: number, hasCls: boole
   if (!(Number.isInteger(k) && k >= 1 && k <= t - off)) {
     throw new Error(`keepLeastRedundant: k must be in [1, ${t - off}], got ${k}`);
   }
-  return tf.tidy(() => {
-    const patches = hasCls ? tf.slice(tokens, [0, 1, 0], [b, t - 1, d]) as tf.Tensor3D : tokens;
-    const sim = meanTokenSimilarity(patches);
-    const idx = tf.add(tf.topk(tf.neg(sim), k, true).indices, tf.scalar(off, "int32")) as tf.Tensor2D;
-    return hasCls ? tf.concat([tf.zeros([b, 1], "int32"), idx], 1) as tf.Tensor2D : idx;
+  // One opaque node on the gradient tape (ops inside a custom gradient's forward pass are not recorded): the
+  // choice of tokens is not differentiated, so a student that drops tokens while it trains back-propagates
+  // through the kept tokens only (TopK has no gradient, and index gradients must be float zeros).
+  const choose = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor3D;
+    return {
+      value: tf.tidy(() => {
+        const patches = hasCls ? tf.slice(x, [0, 1, 0], [b, t - 1, d]) as tf.Tensor3D : x;
+        const sim = meanTokenSimilarity(patches);
+        const idx = tf.add(tf.topk(tf.neg(sim), k, true).indices, tf.scalar(off, "int32")) as tf.Tensor2D;
+        return hasCls ? tf.concat([tf.zeros([b, 1], "int32"), idx], 1) : idx;
+      }),
+      gradFunc: () => [tf.zeros(x.shape, "float32")],
+    };
   });
+  return choose(tokens) as tf.Tensor2D;
 }
 
 /** k distinct random patch positions per sample (ascending), after CLS (index 0) when `hasCls`. */
