@@ -141,3 +141,26 @@ export function verdictRankAgreement(
     }`;
   return { ...judgement(verdict, rule, reason), rho };
 }
+
+/**
+ * A judgement made on a score that can saturate: when every compared mean in `means` is at or above
+ * `ceiling` (e.g. 0.98 of an accuracy), the measurement cannot rank what it is meant to rank, and the claim is
+ * inconclusive whatever `j` said; otherwise `j`, with the ceiling condition added to its rule.
+ */
+export function unlessAtCeiling(
+  j: Judgement,
+  means: readonly number[],
+  ceiling: number,
+  what: string,
+): Judgement {
+  const rule = `${j.rule}; inconclusive when every compared ${what} is ≥ ${ceiling} (at its ceiling)`;
+  if (means.length > 0 && means.every((m) => m >= ceiling)) {
+    const lo = Math.min(...means);
+    return judgement(
+      "inconclusive",
+      rule,
+      `every compared ${what} is at its ceiling (≥ ${ceiling}; lowest ${Number(lo.toPrecision(3))})`,
+    );
+  }
+  return judgement(j.verdict, rule, j.reason);
+}

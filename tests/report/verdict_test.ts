@@ -1,5 +1,6 @@
-import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import {
+  unlessAtCeiling,
   verdictGreater,
   verdictLess,
   verdictRankAgreement,
@@ -43,4 +44,14 @@ Deno.test("verdictRankAgreement uses Spearman's rho, per seed when given", () =>
   assertEquals(seeds.rho.n, 3);
   assertEquals(seeds.verdict, "inconclusive");
   assertStringIncludes(seeds.rule, "95% CI over 3 seeds");
+});
+
+Deno.test("unlessAtCeiling: inconclusive when every compared mean is at the ceiling, else the judgement", () => {
+  const j = verdictGreater({ mean: 2, ci95: [1, 3], n: 5 }, 0);
+  const capped = unlessAtCeiling(j, [0.99, 0.985], 0.98, "accuracy");
+  assertEquals(capped.verdict, "inconclusive");
+  assert(capped.reason!.includes("at its ceiling"), capped.reason!);
+  const free = unlessAtCeiling(j, [0.99, 0.9], 0.98, "accuracy");
+  assertEquals(free.verdict, "reproduced");
+  assert(free.rule.includes("≥ 0.98"));
 });

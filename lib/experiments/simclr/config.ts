@@ -240,7 +240,7 @@ export function simclrConfig(
       seeds: opts.seeds ?? SIMCLR_SEEDS.cpu,
       grid: { transforms: GRID_TRANSFORMS, epochs: 10, seed: 100 },
       blurColumn: false,
-      temperatures: { l2: [0.1, 0.5, 1], noL2: [10] },
+      temperatures: { l2: [0.05, 0.1, 0.5, 1], noL2: [10] },
       batchSizes: [32, 128],
       epochs: [10, 30],
     };

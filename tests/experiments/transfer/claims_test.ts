@@ -4,6 +4,7 @@ import {
   colourClaims,
   crossDomainClaims,
   finetuneSanityClaim,
+  learnedZoo,
   modelChoiceNote,
   noSingleBestClaim,
   POOLED_SETTINGS,
@@ -199,6 +200,13 @@ Deno.test("colourClaims: SimCLR below both references on the colour probe, stron
     ["b-colour-stronger-keeps-less", "reproduced"],
   ]);
   assertEquals(claims[0].ours.mean, -40);
+  // every compared model at the colour probe's ceiling: nothing can be ranked
+  const top = zoo.map((m) => model(m.model, 0.8, [0.99, 0.991, 0.992]));
+  assertEquals(colourClaims(top, arms, zooArms(top)).map((c) => c.verdict), [
+    "inconclusive",
+    "inconclusive",
+    "inconclusive",
+  ]);
   // colour rising with strength: the ranking claim is not reproduced
   const rising = zoo.map((m, i) =>
     i < 2 ? m : model(m.model, 0.8, [0.3 + 0.1 * i, 0.31 + 0.1 * i, 0.32 + 0.1 * i])
@@ -266,4 +274,19 @@ Deno.test("finetuneSanityClaim: the worst trained encoder's near-task fine-tune 
   const bad = finetuneSanityClaim([model("random init", [0.8, 0.81, 0.82]), model("A", [0.5, 0.52, 0.51])]);
   assertEquals(bad!.verdict, "not-reproduced");
   assertEquals(finetuneSanityClaim([model("A", [0.5])]), null);
+});
+
+Deno.test("learnedZoo: keeps random init and the models that passed the gate, names the others", () => {
+  const up = (m: number) => ({ mean: m, ci95: [m, m] as [number, number], n: 100 });
+  const runs = (accs: number[]) =>
+    accs.map((a, seed) => ({ model: "", seed, upstream: up(a), tasks: [], trainSeconds: 0 }));
+  const zoo = [
+    { model: "random init", runs: runs([0.4, 0.42, 0.41]) },
+    { model: "SimCLR", runs: runs([0.6, 0.63, 0.61]) },
+    { model: "SimCLR short", runs: runs([0.39, 0.43, 0.41]) },
+  ];
+  const l = learnedZoo(zoo, zooArms(zoo));
+  assertEquals(l.models.map((m) => m.model), ["random init", "SimCLR"]);
+  assertEquals(l.excluded, ["SimCLR short"]);
+  assertEquals(l.gate.arms, ["SimCLR"]);
 });
