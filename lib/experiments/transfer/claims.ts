@@ -512,15 +512,19 @@ export function finetuneSanityClaim(zoo: readonly ModelResults[], randomName = "
  * the training gate ({@link zooArms}). A model that did not learn upstream is shown in the zoo table but left
  * out (with its name in `excluded`): the paper correlates pretrained models, and an untrained arm would say
  * nothing about how learned representations transfer. The choice rests on the upstream gate only, never on
- * the transfer scores. `gate` is the zoo's gate restricted to the kept arms (what their claims name).
+ * the transfer scores. `gate` is the zoo's gate restricted to the kept arms (what their claims name). With fewer
+ * than `minModels` kept, every model stays and the claims are gated on every arm (so they are inconclusive).
  */
 export function learnedZoo(
   zoo: readonly ModelResults[],
   gate: ZooGate,
   randomName = "random init",
+  minModels = 3,
 ): { models: ModelResults[]; excluded: string[]; gate: ZooGate } {
   const keep = (m: ModelResults) => m.model === randomName || gate.records[m.model]?.learned === true;
   const models = zoo.filter(keep);
+  // too few learned models to correlate (the smoke profile's barely trained ones): every model, every arm gated
+  if (models.length < minModels) return { models: [...zoo], excluded: [], gate };
   return {
     models,
     excluded: zoo.filter((m) => !keep(m)).map((m) => m.model),

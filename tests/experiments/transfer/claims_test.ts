@@ -24,6 +24,12 @@ import type { Estimate } from "../../../lib/stats/confidence.ts";
 
 const opts = { resamples: 300 };
 
+/** The verdict a "greater than" (or, with `below`, "less than") rule must give for a CI against a threshold. */
+function expectedVerdict(ci: [number, number], threshold: number, below = false): string {
+  const [lo, hi] = below ? [-ci[1], -ci[0]] : ci, t = below ? -threshold : threshold;
+  return lo > t ? "reproduced" : hi < t ? "not-reproduced" : "inconclusive";
+}
+
 Deno.test("predictorClaims: one per natural-image setting, the verdict follows the CI vs the threshold", async () => {
   const t = await loadEricssonTables();
   const cs = predictorClaims(t, opts);
@@ -35,13 +41,7 @@ Deno.test("predictorClaims: one per natural-image setting, the verdict follows t
     "a-imagenet-predicts-few-shot-50",
   ]);
   for (const c of cs) {
-    const expected = c.ours.ci95[0] > STRONG_CORRELATION
-      ? "reproduced"
-      : c.ours.ci95[1] < STRONG_CORRELATION
-      ? "not-reproduced"
-      : "inconclusive";
-    assertEquals(c.verdict, expected, c.id);
-    assertEquals(c.ours.n, 13);
+    assertEquals([c.verdict, c.ours.n], [expectedVerdict(c.ours.ci95, STRONG_CORRELATION), 13], c.id);
   }
 });
 
@@ -224,18 +224,9 @@ Deno.test("weakCorrelationClaims: r below the strong threshold for detection-fin
     "a-frozen-detection-stronger",
   ]);
   for (const c of cs.slice(0, 3)) {
-    const expected = c.ours.ci95[1] < STRONG_CORRELATION
-      ? "reproduced"
-      : c.ours.ci95[0] > STRONG_CORRELATION
-      ? "not-reproduced"
-      : "inconclusive";
-    assertEquals([c.verdict, c.ours.n], [expected, 13], c.id);
+    assertEquals([c.verdict, c.ours.n], [expectedVerdict(c.ours.ci95, STRONG_CORRELATION, true), 13], c.id);
   }
-  const gap = cs[3].ours;
-  assertEquals(
-    cs[3].verdict,
-    gap.ci95[0] > 0 ? "reproduced" : gap.ci95[1] < 0 ? "not-reproduced" : "inconclusive",
-  );
+  assertEquals(cs[3].verdict, expectedVerdict(cs[3].ours.ci95, 0));
 });
 
 Deno.test("modelChoiceNote: empty when 13 and 14 models agree, both verdicts when they differ", async () => {
@@ -285,8 +276,12 @@ Deno.test("learnedZoo: keeps random init and the models that passed the gate, na
     { model: "SimCLR", runs: runs([0.6, 0.63, 0.61]) },
     { model: "SimCLR short", runs: runs([0.39, 0.43, 0.41]) },
   ];
-  const l = learnedZoo(zoo, zooArms(zoo));
+  const l = learnedZoo(zoo, zooArms(zoo), "random init", 2);
   assertEquals(l.models.map((m) => m.model), ["random init", "SimCLR"]);
   assertEquals(l.excluded, ["SimCLR short"]);
   assertEquals(l.gate.arms, ["SimCLR"]);
+  // with too few learned models nothing is left out, and every arm stays gated
+  const all = learnedZoo(zoo, zooArms(zoo), "random init", 3);
+  assertEquals(all.models.length, 2 + 1);
+  assertEquals(all.gate.arms, ["SimCLR", "SimCLR short"]);
 });
