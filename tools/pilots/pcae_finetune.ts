@@ -14,7 +14,6 @@ import { parseCli } from "../../lib/cli.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { meanCI } from "../../lib/stats/confidence.ts";
 import * as C from "../../lib/experiments/pcae/mod.ts";
-import { finetuneStudent } from "../../lib/experiments/pcae/finetune.ts";
 
 const { values } = parseCli({
   steps: { type: "string", value: "N", help: "pretraining steps" },
@@ -63,7 +62,7 @@ const opts = (seed: number) => ({
 const acc: Record<string, number[]> = { "random init": [] };
 for (const s of seeds) {
   const enc = C.buildEncoder(cfg, s);
-  const r = await finetuneStudent(cfg, enc, data, opts(s));
+  const r = await C.finetuneStudent(cfg, enc, data, opts(s));
   enc.dispose();
   acc["random init"].push(100 * r.accuracy.mean);
   console.log(
@@ -76,7 +75,7 @@ for (const m of methods) {
   acc[m] = [];
   for (const s of seeds) {
     const { model } = await C.trainedModel(ctx, C.baseRun(cfg, m, s, { steps }));
-    const r = await finetuneStudent(cfg, model.student, data, opts(s));
+    const r = await C.finetuneStudent(cfg, model.student, data, opts(s));
     C.disposeModel(model);
     acc[m].push(100 * r.accuracy.mean);
     const probe = runs.find((x) => x.run.method === m && x.run.seed === s)!.eval.full.linear.mean;

@@ -25,6 +25,7 @@ import type { Estimate } from "../../stats/confidence.ts";
 import type { PcaeConfig } from "./config.ts";
 import type { PcaeData } from "./pretrain.ts";
 import { droppingEncoder, type DropSetting } from "./evaluate.ts";
+import { meanOf } from "./run.ts";
 
 /** A fine-tuning schedule (the same for every arm it compares). */
 export interface FinetuneSchedule {
@@ -42,15 +43,13 @@ export interface FinetuneSchedule {
 export interface FinetuneOutcome {
   /** Test accuracy (fraction) with its Wilson 95% CI. */
   accuracy: Estimate;
-  /** Mean loss over the first and the last 10% of the steps. */
+  /** Mean loss over the first 10% of the steps. */
   firstLoss: number;
   /** Mean loss over the last 10% of the steps. */
   finalLoss: number;
   /** Wall seconds of the fine-tune (training and test). */
   seconds: number;
 }
-
-const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / Math.max(1, x.length);
 
 /**
  * Fine-tune `student` (trained in place: pass a copy you may change) with a new linear head, optionally
@@ -93,8 +92,8 @@ export async function finetuneStudent(
     const k = Math.max(1, Math.round(res.losses.length / 10));
     return {
       accuracy: res.accuracy,
-      firstLoss: mean(res.losses.slice(0, k)),
-      finalLoss: mean(res.losses.slice(-k)),
+      firstLoss: meanOf(res.losses.slice(0, k)),
+      finalLoss: meanOf(res.losses.slice(-k)),
       seconds: (performance.now() - t0) / 1000,
     };
   } finally {

@@ -30,7 +30,7 @@ import {
   winners,
 } from "./reanalysis.ts";
 import type { CorrelationOptions } from "./correlation.ts";
-import type { TransferConfig } from "./config.ts";
+import { colourModelName, type TransferConfig } from "./config.ts";
 import type { ModelResults, ProtocolCorrelation } from "./study.ts";
 
 /** The correlation above which (lower CI bound) a predictor counts as "strong". */
@@ -458,7 +458,7 @@ export function colourArmsOf(cfg: TransferConfig): ColourArms | null {
   const names = new Set(cfg.zoo.map((m) => m.name));
   const simclr = [...cfg.upstream.strengths].sort((a, b) => a - b).map((strength) => ({
     strength,
-    model: strength === baseStrength ? "SimCLR" : `SimCLR colour ${strength}`,
+    model: colourModelName(strength, baseStrength),
   }));
   const refs = ["SimCLR", "random init", "supervised"];
   if (!task || simclr.length < 3 || ![...refs, ...simclr.map((a) => a.model)].every((n) => names.has(n))) {

@@ -23,6 +23,14 @@ import type { Profile } from "../../experiment.ts";
 import type { ShapesDistribution } from "../../data/shapes.ts";
 import { CPU_SHAPES, type RunSpec, type SimclrConfig, simclrConfig } from "../simclr/mod.ts";
 
+/**
+ * The zoo's name of the SimCLR model trained at colour strength `s`: "SimCLR" for the base run's strength,
+ * "SimCLR colour s" otherwise (the names {@link defaultZoo} gives and the colour claims look up).
+ */
+export function colourModelName(s: number, baseStrength: number): string {
+  return s === baseStrength ? "SimCLR" : `SimCLR colour ${s}`;
+}
+
 /** What a downstream task asks of an encoder (see {@link TaskSpec.domain}). */
 export type TaskDomain = "near" | "far" | "attribute";
 
@@ -120,6 +128,7 @@ export function defaultZoo(up: SimclrConfig, profile: Profile): ZooModel[] {
   if (profile === "smoke") return zoo;
   const colour = (s: number) => ({ kind: "simclr" as const, strength: s, blur: false });
   const weakest = up.strengths[0];
+  const baseStrength = base.aug.kind === "simclr" ? base.aug.strength : NaN;
   const tau = (t: number, normalize = true) => ({
     ...base,
     loss: { kind: "nt-xent" as const, temperature: t, normalize },
@@ -130,10 +139,8 @@ export function defaultZoo(up: SimclrConfig, profile: Profile): ZooModel[] {
   return [
     ...zoo,
     { name: `supervised colour ${weakest}`, kind: "trained", run: { ...sup, aug: colour(weakest) } },
-    ...up.strengths.filter((s) => s !== (base.aug.kind === "simclr" ? base.aug.strength : NaN)).map((
-      s,
-    ): ZooModel => ({
-      name: `SimCLR colour ${s}`,
+    ...up.strengths.filter((s) => s !== baseStrength).map((s): ZooModel => ({
+      name: colourModelName(s, baseStrength),
       kind: "trained",
       run: { ...base, aug: colour(s) },
     })),
