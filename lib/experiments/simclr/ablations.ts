@@ -304,6 +304,8 @@ export interface TransformInfoResult {
   task: TransformTask;
   /** Chance accuracy of the task (fraction: 1 / its number of classes). */
   chance: number;
+  /** Strength the task was applied at (see `applyTaskTransform`). */
+  strength: number;
   /** MLP-probe test accuracy (fraction) on h over seeds. */
   h: Estimate;
   /** MLP-probe test accuracy (fraction) on z = g(h) over seeds. */
@@ -322,6 +324,7 @@ export async function transformInfo(ctx: SimclrContext): Promise<TransformInfoRe
     return {
       task,
       chance: per[0].chance,
+      strength: per[0].strength,
       h: meanCI(per.map((p) => p.h.mean)),
       z: meanCI(per.map((p) => p.z.mean)),
       gap: meanCI(per.map((p) => p.h.mean - p.z.mean)),

@@ -221,6 +221,7 @@ export const simclrMethod: Method<SimclrConfig, SimclrMethodContext, SimclrJob, 
           steps: cfg.eval.transformSteps,
           seed: run.seed,
           rotation: rotationSubsetFor(cfg.dataset),
+          strengths: cfg.eval.transformStrengths,
         })
         : undefined;
       return {

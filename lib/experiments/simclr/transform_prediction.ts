@@ -11,7 +11,9 @@
  * | orig vs corrupted   | Gaussian noise of standard deviation 0.1 added or not (50%) |
  * | orig vs sobel       | replaced by its Sobel edge map or not (50%)             |
  *
- * The paper's colour task keeps SimCLR's 20% grayscale rate (chance 80%); ours is balanced.
+ * The paper's colour task keeps SimCLR's 20% grayscale rate (chance 80%); ours is balanced. Where the full
+ * transformation is trivially detected (on `shapes` even by an untrained encoder), a binary task blends it in
+ * at a configured strength ({@link applyTaskTransform}; the cpu profile's choice is documented in its config).
  *
  * Rotation needs images that show which way is up. On `shapes` with rotated objects (random angles, gradient
  * directions and positions) the image distribution is invariant under quarter turns, so no model can beat
@@ -59,8 +61,21 @@ export function taskClasses(task: TransformTask): number {
   return task === "rotation" ? 4 : 2;
 }
 
-/** Apply the task's transformation for the given labels (0 = original for the binary tasks). */
-export function applyTaskTransform(task: TransformTask, x: Tensor4D, labels: Int32Array, rng: Rng): Tensor4D {
+/**
+ * Apply the task's transformation for the given labels (0 = original for the binary tasks). A binary task's
+ * `strength` s in (0, 1] blends: label-1 images become `(1 − s)·x + s·T(x)` (s = 1: the full transformation;
+ * for the noise task s scales the noise). Rotation has no strength.
+ */
+export function applyTaskTransform(
+  task: TransformTask,
+  x: Tensor4D,
+  labels: Int32Array,
+  rng: Rng,
+  strength = 1,
+): Tensor4D {
+  if (!(strength > 0 && strength <= 1)) {
+    throw new Error(`transform prediction: strength must be in (0, 1], got ${strength}`);
+  }
   if (task === "rotation") return rot90(x, [...labels]);
   return tf.tidy(() => {
     const t = task === "color vs grayscale"
@@ -68,10 +83,13 @@ export function applyTaskTransform(task: TransformTask, x: Tensor4D, labels: Int
       : task === "orig vs sobel"
       ? sobel(x)
       : gaussianNoise(x, rng, { std: 0.1 });
-    const mask = tf.tensor4d(Float32Array.from(labels), [labels.length, 1, 1, 1]);
+    const mask = tf.tensor4d(Float32Array.from(labels, (l) => l * strength), [labels.length, 1, 1, 1]);
     return tf.add(tf.mul(mask, t), tf.mul(tf.sub(1, mask), x)) as Tensor4D;
   });
 }
+
+/** Per-task strengths (see {@link applyTaskTransform}); a task left out is applied at full strength. */
+export type TaskStrengths = Partial<Record<TransformTask, number>>;
 
 /** Balanced labels in random order: n labels over k classes (each ⌊n/k⌋ or ⌈n/k⌉ times). */
 export function balancedLabels(n: number, k: number, rng: Rng): Int32Array {
@@ -86,6 +104,7 @@ export async function taskFeatures(
   task: TransformTask,
   size: number,
   rng: Rng,
+  strength = 1,
 ): Promise<{ h: FeatureSet; z: FeatureSet }> {
   const labels = balancedLabels(indices.length, taskClasses(task), rng);
   const hs: Float32Array[] = [], zs: Float32Array[] = [];
@@ -97,6 +116,7 @@ export async function taskFeatures(
         toBatch(split, idx, { size }),
         labels.subarray(s, s + idx.length),
         rng,
+        strength,
       );
       const h = model.encoder.apply(x, { training: false }).h;
       return [h, model.head.apply(h, { training: false })];
@@ -125,6 +145,8 @@ export interface TransformPrediction {
   task: TransformTask;
   /** Chance accuracy (fraction: 1 / the task's number of classes). */
   chance: number;
+  /** Strength the task was applied at (1 for rotation and full-strength tasks). */
+  strength: number;
   /** MLP-probe test accuracy (fraction) on h. */
   h: Estimate;
   /** MLP-probe test accuracy (fraction) on z = g(h). */
@@ -133,9 +155,9 @@ export interface TransformPrediction {
 
 /**
  * Version of the transformation-prediction protocol, part of the cache key of the runs that include it
- * (2: rotation on the oriented shapes of upright `shapes`).
+ * (2: rotation on the oriented shapes of upright `shapes`; 3: binary tasks at the configured strengths).
  */
-export const TRANSFORM_PROTOCOL = 2;
+export const TRANSFORM_PROTOCOL = 3;
 
 /**
  * The rotation subset for a dataset: the {@link ORIENTED_SHAPES} of upright `shapes` (`rotate: false`), null
@@ -169,13 +191,21 @@ export function subsetIndices(split: Split, subset: RotationSubset | null): numb
 
 /**
  * Run the four tasks on a trained SimCLR model: `nTrain` training images (from the start of the training
- * split) and the whole test split, MLP trained for `steps` steps. With `rotation`, the rotation task uses only
- * the images of that subset, all of its training images (see the module doc).
+ * split) and the whole test split, MLP trained for `steps` steps, each binary task at its `strengths` entry
+ * (default 1). With `rotation`, the rotation task uses only the images of that subset, all of its training
+ * images (see the module doc).
  */
 export async function transformPrediction(
   model: SimclrModel,
   data: { train: Split; test: Split },
-  opts: { size: number; nTrain: number; steps: number; seed: number; rotation?: RotationSubset | null },
+  opts: {
+    size: number;
+    nTrain: number;
+    steps: number;
+    seed: number;
+    rotation?: RotationSubset | null;
+    strengths?: TaskStrengths;
+  },
 ): Promise<TransformPrediction[]> {
   const out: TransformPrediction[] = [];
   const trainIdx = Array.from({ length: Math.min(opts.nTrain, data.train.n) }, (_, i) => i);
@@ -186,12 +216,14 @@ export async function transformPrediction(
     const [trIdx, teIdx] = task === "rotation" && rotation
       ? [subsetIndices(data.train, rotation), subsetIndices(data.test, rotation)]
       : [trainIdx, testIdx];
-    const tr = await taskFeatures(model, data.train, trIdx, task, opts.size, rng.fork("train"));
-    const te = await taskFeatures(model, data.test, teIdx, task, opts.size, rng.fork("test"));
+    const strength = opts.strengths?.[task] ?? 1;
+    const tr = await taskFeatures(model, data.train, trIdx, task, opts.size, rng.fork("train"), strength);
+    const te = await taskFeatures(model, data.test, teIdx, task, opts.size, rng.fork("test"), strength);
     const probe = { steps: opts.steps, seed: opts.seed, numClasses: taskClasses(task) };
     out.push({
       task,
       chance: 1 / taskClasses(task),
+      strength,
       h: (await mlpProbe(tr.h, te.h, probe)).accuracy,
       z: (await mlpProbe(tr.z, te.z, probe)).accuracy,
     });

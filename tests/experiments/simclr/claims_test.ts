@@ -27,6 +27,8 @@ import {
   SimclrArms,
   strengthClaims,
   temperatureClaims,
+  TRANSFORM_CEILING,
+  transformClaims,
 } from "../../../lib/experiments/simclr/claims.ts";
 import { gridSpec } from "../../../lib/experiments/simclr/figures.ts";
 import { renderSvg } from "../../../lib/report/figure.ts";
@@ -195,6 +197,33 @@ Deno.test("strength, head, loss and batch claims: verdicts follow the numbers; r
     arms: arms.records,
   };
   assertEquals(validateResults(results), []);
+});
+
+Deno.test("transformClaims: h vs g(h) judged by the paired gap, inconclusive when both sit at the ceiling", async () => {
+  const papers = await loadSimclrPapers();
+  const row = (task: "rotation" | "orig vs sobel", h: number[], z: number[]) => ({
+    task,
+    chance: task === "rotation" ? 0.25 : 0.5,
+    strength: task === "rotation" ? 1 : 0.25,
+    h: meanCI(h),
+    z: meanCI(z),
+    gap: meanCI(h.map((x, i) => x - z[i])),
+  });
+  const base = config("base", [0.6, 0.62, 0.61]);
+  const high = TRANSFORM_CEILING + 0.01;
+  const claims = transformClaims(
+    [
+      row("rotation", [0.5, 0.52, 0.51], [0.4, 0.41, 0.43]),
+      row("orig vs sobel", [0.8, 0.82, 0.81], [0.7, 0.7, 0.69]),
+      row("orig vs sobel", [high + 0.005, high + 0.006, high + 0.007], [high, high, high]),
+    ],
+    papers.transform_prediction_h_vs_gh,
+    book(),
+    base,
+  );
+  assertEquals(claims.map((c) => c.verdict), ["reproduced", "reproduced", "inconclusive"]);
+  assert(claims[1].claim.includes("at strength 0.25") && !claims[0].claim.includes("strength"));
+  assert(claims[2].reason!.includes("ceiling"), claims[2].reason!);
 });
 
 Deno.test("bootstrapAccuracy: CI brackets the accuracy over test images", () => {
