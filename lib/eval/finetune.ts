@@ -143,12 +143,27 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
   }
 }
 
+/**
+ * Test accuracy (with its Wilson 95% CI) of an encoder and head in eval mode, e.g. a fine-tuned encoder scored
+ * again under another inference setting; `test` batches are disposed after use.
+ */
+export async function classifierAccuracy(
+  encoder: Encoder,
+  head: Head,
+  test: Split | Iterable<LabeledBatch>,
+  opts: { batchSize?: number; labelSet?: string; batch?: BatchOptions } = {},
+): Promise<Estimate> {
+  const bs = opts.batchSize ?? 64;
+  const p = await predict(encoder, head, test, bs, opts);
+  return accuracyCI(p.pred, p.labels);
+}
+
 async function predict(
   encoder: Encoder,
   head: Head,
   test: Split | Iterable<LabeledBatch>,
   bs: number,
-  opts: FinetuneOptions,
+  opts: { labelSet?: string; batch?: BatchOptions },
 ): Promise<{ pred: Int32Array; labels: Int32Array }> {
   const pred: number[] = [], labels: number[] = [];
   const run = async (x: tf.Tensor4D, y: ArrayLike<number>) => {

@@ -2,11 +2,11 @@
  * Pilot for issue 15: how long must MAE and PCAE pretrain, and how long must the fine-tune run, before the
  * fine-tuned students clearly beat a random-init student fine-tuned on the same schedule? Pretrains the chosen
  * methods at `--steps` (through the run engine: cached, two workers), then fine-tunes random init and each
- * pretrained student of every seed (`finetuneStudent`, in this thread) and prints the test accuracies and the
+ * pretrained student of every seed (`finetuneJob`: cached, on the same workers) and prints the test accuracies and the
  * paired gains over random init, with the linear probe beside them.
  *
  *     deno run -A tools/pilots/pcae_finetune.ts [--steps 1500] [--seeds 2] [--ft-steps 300] [--ft-lr 1e-3]
- *       [--ft-batch 64] [--methods mae,pcae] [--drop 0.2] [--seed-offset 0]
+ *       [--ft-batch 64] [--ft-crop 0.6] [--methods mae,pcae] [--drop 0.2] [--seed-offset 0]
  *
  * @module
  */
@@ -22,6 +22,7 @@ const { values } = parseCli({
   "ft-steps": { type: "string", value: "N", help: "fine-tuning steps" },
   "ft-lr": { type: "string", value: "LR", help: "fine-tuning peak learning rate" },
   "ft-batch": { type: "string", value: "B", help: "fine-tuning batch" },
+  "ft-crop": { type: "string", value: "S", help: "fine-tune with crop (area ≥ S) + flip augmentation" },
   methods: { type: "string", value: "M[,M]", help: "pretraining methods (mae, pcae)" },
   drop: {
     type: "string",
@@ -38,6 +39,9 @@ const schedule = {
   steps: Number(values["ft-steps"] ?? 300),
   lr: Number(values["ft-lr"] ?? 1e-3),
   batchSize: Number(values["ft-batch"] ?? 64),
+  ...(values["ft-crop"]
+    ? { augment: { cropScale: [Number(values["ft-crop"]), 1] as [number, number] } }
+    : {}),
 };
 const drop = Number(values.drop ?? 0);
 const methods = (values.methods ?? "mae,pcae").split(",") as C.PcaeMethod[];
@@ -52,40 +56,32 @@ const t0 = performance.now();
 const runs = await Promise.all(
   methods.flatMap((m) => seeds.map((s) => C.runPcae(ctx, C.baseRun(cfg, m, s, { steps })))),
 );
-ctx.pool?.close();
 console.log(`pretraining: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-const opts = (seed: number) => ({
-  ...schedule,
-  seed,
-  drop: drop > 0 ? { ratio: drop, mode: "mean-token" as const } : undefined,
-});
-const acc: Record<string, number[]> = { "random init": [] };
-for (const s of seeds) {
-  const enc = C.buildEncoder(cfg, s);
-  const r = await C.finetuneStudent(cfg, enc, data, opts(s));
-  enc.dispose();
-  acc["random init"].push(100 * r.accuracy.mean);
-  console.log(
-    `random init seed ${s}: ${(100 * r.accuracy.mean).toFixed(1)}% (loss ${r.firstLoss.toFixed(2)} → ${
-      r.finalLoss.toFixed(2)
-    }, ${r.seconds.toFixed(0)} s)`,
-  );
-}
-for (const m of methods) {
-  acc[m] = [];
-  for (const s of seeds) {
-    const { model } = await C.trainedModel(ctx, C.baseRun(cfg, m, s, { steps }));
-    const r = await C.finetuneStudent(cfg, model.student, data, opts(s));
-    C.disposeModel(model);
-    acc[m].push(100 * r.accuracy.mean);
-    const probe = runs.find((x) => x.run.method === m && x.run.seed === s)!.eval.full.linear.mean;
+const dropSetting = drop > 0 ? { drop: { ratio: drop, mode: "mean-token" as const } } : {};
+const arms: { name: string; from: (s: number) => C.PcaeRunSpec | null }[] = [
+  { name: "random init", from: () => null },
+  ...methods.map((m) => ({ name: m, from: (s: number) => C.baseRun(cfg, m, s, { steps }) })),
+];
+const t1 = performance.now();
+const results = await Promise.all(
+  arms.map((a) =>
+    Promise.all(seeds.map((s) => C.finetuneJob(ctx, { from: a.from(s), seed: s, schedule, ...dropSetting })))
+  ),
+);
+ctx.pool?.close();
+console.log(`fine-tuning: ${((performance.now() - t1) / 1000).toFixed(0)} s`);
+const acc: Record<string, number[]> = {};
+arms.forEach((a, k) => {
+  acc[a.name] = results[k].map((r) => 100 * r.accuracy.mean);
+  results[k].forEach((r, i) => {
+    const probe = runs.find((x) => x.run.method === a.name && x.run.seed === seeds[i])?.eval.full.linear.mean;
     console.log(
-      `${m} seed ${s}: fine-tune ${(100 * r.accuracy.mean).toFixed(1)}% · probe ${
-        (100 * probe).toFixed(1)
-      }% (loss ${r.firstLoss.toFixed(2)} → ${r.finalLoss.toFixed(2)}, ${r.seconds.toFixed(0)} s)`,
+      `${a.name} seed ${seeds[i]}: fine-tune ${(100 * r.accuracy.mean).toFixed(1)}%${
+        probe === undefined ? "" : ` · probe ${(100 * probe).toFixed(1)}%`
+      } (loss ${r.firstLoss.toFixed(2)} → ${r.finalLoss.toFixed(2)}, ${r.seconds.toFixed(0)} s)`,
     );
-  }
-}
+  });
+});
 const fmt = (e: { mean: number; ci95: [number, number] }) =>
   `${e.mean.toFixed(1)} [${e.ci95[0].toFixed(1)}, ${e.ci95[1].toFixed(1)}]`;
 for (const [k, v] of Object.entries(acc)) {

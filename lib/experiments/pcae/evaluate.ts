@@ -30,6 +30,11 @@ export interface DropSetting {
   ratio: number;
   /** Which tokens are dropped: the most redundant (mean-token rule) or random ones. */
   mode: DropMode;
+  /**
+   * Drop the same number of tokens at once before the first drop block instead of progressively (default
+   * false; see `dropKeepFn`).
+   */
+  oneShot?: boolean;
 }
 
 /**
@@ -43,9 +48,12 @@ export function droppingEncoder(
   blocks: readonly number[],
   seed = 0,
 ): Encoder {
-  const keep = dropKeepFn(drop.ratio, blocks, drop.mode, { rng: new Rng(seed).fork("drop") });
+  const keep = dropKeepFn(drop.ratio, blocks, drop.mode, {
+    rng: new Rng(seed).fork("drop"),
+    oneShot: drop.oneShot ?? false,
+  });
   return {
-    name: `${vit.name}-drop${drop.ratio}-${drop.mode}`,
+    name: `${vit.name}-drop${drop.ratio}-${drop.mode}${drop.oneShot ? "-oneshot" : ""}`,
     outDim: vit.outDim,
     apply: (x: tf.Tensor4D, opts: ForwardOptions): EncoderOutput => {
       const out = vit.apply(x, { ...opts, keep });

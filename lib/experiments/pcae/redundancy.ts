@@ -80,25 +80,30 @@ export type DropMode = "mean-token" | "random";
 
 /**
  * The ViT `keep` hook that drops `ratio` of the remaining patch tokens before each block in `blocks`: the most
- * redundant by {@link keepLeastRedundant} ("mean-token") or uniformly at random ("random", from `rng`). Tokens
- * are assumed to carry CLS at index 0 (`hasCls`, default true). Returns undefined (no hook) when ratio is 0.
+ * redundant by {@link keepLeastRedundant} ("mean-token") or uniformly at random ("random", from `rng`). With
+ * `oneShot`, the same number of tokens ({@link patchTokensKept} after all the stages) goes at once, before the
+ * first listed block: the progressive-versus-one-shot comparison. Tokens are assumed to carry CLS at index 0
+ * (`hasCls`, default true). Returns undefined (no hook) when ratio is 0.
  */
 export function dropKeepFn(
   ratio: number,
   blocks: readonly number[],
   mode: DropMode,
-  opts: { rng?: Rng; hasCls?: boolean } = {},
+  opts: { rng?: Rng; hasCls?: boolean; oneShot?: boolean } = {},
 ): KeepFn | undefined {
   if (ratio === 0) return undefined;
   if (!(ratio > 0 && ratio < 1)) throw new Error(`dropKeepFn: ratio must be in [0, 1), got ${ratio}`);
   const hasCls = opts.hasCls ?? true;
   const rng = opts.rng ?? new Rng(0);
-  const at = new Set(blocks);
+  const first = Math.min(...blocks);
+  const at = new Set(opts.oneShot ? [first] : blocks);
   return (i, tokens) => {
     if (!at.has(i)) return null;
     const [b, t] = tokens.shape;
     const n = t - (hasCls ? 1 : 0);
-    const k = Math.max(1, Math.round(n * (1 - ratio)));
+    const k = opts.oneShot
+      ? patchTokensKept(n, ratio, blocks.length).at(-1)!
+      : Math.max(1, Math.round(n * (1 - ratio)));
     return mode === "mean-token" ? keepLeastRedundant(tokens, k, hasCls) : keepRandom(rng, b, t, k, hasCls);
   };
 }

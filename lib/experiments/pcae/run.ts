@@ -31,9 +31,14 @@ import {
 import { type PcaeData, pretrain } from "./pretrain.ts";
 import { evaluateEncoder, evaluatePlainEncoder, type PcaeEval } from "./evaluate.ts";
 import { pixelEncoder } from "../../models/pixels.ts";
+import { type FinetuneOutcome, type FinetuneSchedule, finetuneStudent } from "./finetune.ts";
+import type { DropSetting } from "./evaluate.ts";
 
 /** Bump when training or evaluation code changes what a cached entry would contain. */
 export const PCAE_CACHE_VERSION = 1;
+
+/** Bump when the fine-tuning code changes what a cached fine-tune would contain. */
+export const FINETUNE_VERSION = 1;
 
 /** What a PCAE job computes in: the configuration, the data, the cache options. */
 export interface PcaeMethodContext {
@@ -49,13 +54,40 @@ export interface PcaeMethodContext {
  * The data and settings shared by the runs of one notebook, with the engine's `log` (one line per computed job,
  * default stderr, null for silence) and `pool` ({@link startPcaePool}; null: in this thread).
  */
-export type PcaeContext = EngineContext<PcaeConfig, PcaeMethodContext, PcaeJob, PcaeRunResult | PcaeEval>;
+export type PcaeContext = EngineContext<PcaeConfig, PcaeMethodContext, PcaeJob, PcaeResult>;
 
-/** A job: a pretraining run, or a baseline of a seed (the random-init encoder, or the raw pixels). */
+/**
+ * A job: a pretraining run, a baseline of a seed (the random-init encoder, or the raw pixels), or a fine-tune
+ * ({@link FinetuneJob}).
+ */
 export type PcaeJob =
   | { kind: "run"; run: PcaeRunSpec }
   | { kind: "random"; seed: number }
-  | { kind: "pixels"; seed: number };
+  | { kind: "pixels"; seed: number }
+  | FinetuneJob;
+
+/**
+ * Fine-tune the student of the pretraining run `from` (null: the random-init encoder of `seed`) on the labels
+ * with `schedule` (seeded by `seed`), optionally dropping tokens while fine-tuning (`drop`), and score it on the
+ * test split, then under each `inference` setting.
+ */
+export interface FinetuneJob {
+  kind: "finetune";
+  from: PcaeRunSpec | null;
+  seed: number;
+  schedule: FinetuneSchedule;
+  drop?: DropSetting;
+  inference?: DropSetting[];
+}
+
+/** What a fine-tune job measured ({@link FinetuneOutcome}) with its label. */
+export interface PcaeFinetuneResult extends FinetuneOutcome {
+  /** Display label ("MAE · mask 0.75 · … → fine-tune", "random init · seed 0 → fine-tune"). */
+  label: string;
+}
+
+/** Any job's result. */
+export type PcaeResult = PcaeRunResult | PcaeEval | PcaeFinetuneResult;
 
 /** What a pretraining run measured. */
 export interface PcaeRunResult {
@@ -78,7 +110,7 @@ export interface PcaeRunResult {
 }
 
 /** Workers that run PCAE jobs (the run engine's generic worker). */
-export type PcaePool = MethodPool<PcaeConfig, PcaeJob, PcaeRunResult | PcaeEval>;
+export type PcaePool = MethodPool<PcaeConfig, PcaeJob, PcaeResult>;
 
 /**
  * Start one worker per core (`SSL_WORKERS` overrides), or null when that would not help (one worker, or a
@@ -159,7 +191,7 @@ export function meanOf(x: readonly number[]): number {
 }
 
 /** Compute a job in this thread (no cache lookup): what the method does on a miss. */
-export async function computeJob(ctx: PcaeMethodContext, job: PcaeJob): Promise<PcaeRunResult | PcaeEval> {
+export async function computeJob(ctx: PcaeMethodContext, job: PcaeJob): Promise<PcaeResult> {
   const { cfg, data } = ctx;
   if (job.kind === "pixels") {
     return await evaluatePlainEncoder(cfg, pixelEncoder(cfg.imageSize, data.train.channels), data);
@@ -172,6 +204,7 @@ export async function computeJob(ctx: PcaeMethodContext, job: PcaeJob): Promise<
       enc.dispose();
     }
   }
+  if (job.kind === "finetune") return await computeFinetune(ctx, job);
   const run = job.run;
   const { model, losses, status, seconds } = await trainedModel(ctx, run);
   try {
@@ -191,6 +224,30 @@ export async function computeJob(ctx: PcaeMethodContext, job: PcaeJob): Promise<
   }
 }
 
+async function computeFinetune(ctx: PcaeMethodContext, job: FinetuneJob): Promise<PcaeFinetuneResult> {
+  const { cfg, data } = ctx;
+  const opts = {
+    ...job.schedule,
+    seed: job.seed,
+    ...(job.drop ? { drop: job.drop } : {}),
+    ...(job.inference ? { inference: job.inference } : {}),
+  };
+  if (!job.from) {
+    const enc = buildEncoder(cfg, job.seed);
+    try {
+      return { label: jobLabel(job), ...await finetuneStudent(cfg, enc, data, opts) };
+    } finally {
+      enc.dispose();
+    }
+  }
+  const { model } = await trainedModel(ctx, job.from);
+  try {
+    return { label: jobLabel(job), ...await finetuneStudent(cfg, model.student, data, opts) };
+  } finally {
+    disposeModel(model);
+  }
+}
+
 /** The cache key of a job's result. */
 export function jobKey(cfg: PcaeConfig, job: PcaeJob): Record<string, unknown> {
   if (job.kind === "pixels") {
@@ -204,6 +261,11 @@ export function jobKey(cfg: PcaeConfig, job: PcaeJob): Record<string, unknown> {
       seed: job.seed,
     };
   }
+  if (job.kind === "finetune") {
+    const { schedule, drop, inference, seed } = job;
+    const from = job.from ? modelKey(cfg, job.from) : randomKey(cfg, seed);
+    return { what: "pcae-finetune", v: FINETUNE_VERSION, from, schedule, drop, inference, seed };
+  }
   return job.kind === "run" ? { ...modelKey(cfg, job.run), what: "pcae-eval", eval: evalKey(cfg) } : {
     what: "pcae-random-eval",
     v: PCAE_CACHE_VERSION,
@@ -215,14 +277,24 @@ export function jobKey(cfg: PcaeConfig, job: PcaeJob): Record<string, unknown> {
   };
 }
 
+function randomKey(cfg: PcaeConfig, seed: number) {
+  const { dataset, imageSize, encoder } = cfg;
+  return { what: "pcae-random-init", v: PCAE_CACHE_VERSION, dataset, imageSize, encoder, seed };
+}
+
 function jobLabel(job: PcaeJob): string {
+  if (job.kind === "finetune") {
+    const from = job.from ? runLabel(job.from) : `random init · seed ${job.seed}`;
+    const drop = job.drop && job.drop.ratio > 0 ? ` (drop ${job.drop.ratio} ${job.drop.mode})` : "";
+    return `${from} → fine-tune${drop}`;
+  }
   return job.kind === "run"
     ? runLabel(job.run)
     : `${job.kind === "random" ? "random init" : "raw pixels"} · seed ${job.seed}`;
 }
 
 /** The PCAE reproduction's method: what the run engine computes for a {@link PcaeJob}. */
-export const pcaeMethod: Method<PcaeConfig, PcaeMethodContext, PcaeJob, PcaeRunResult | PcaeEval> = {
+export const pcaeMethod: Method<PcaeConfig, PcaeMethodContext, PcaeJob, PcaeResult> = {
   name: "pcae",
   version: PCAE_CACHE_VERSION,
   module: import.meta.url,
@@ -231,11 +303,14 @@ export const pcaeMethod: Method<PcaeConfig, PcaeMethodContext, PcaeJob, PcaeRunR
   key: jobKey,
   compute: computeJob,
   label: jobLabel,
-  summary: (r) => `linear ${(100 * ("eval" in r ? r.eval.full : r.full).linear.mean).toFixed(1)}%`,
+  summary: (r) =>
+    "accuracy" in r
+      ? `fine-tuned ${(100 * r.accuracy.mean).toFixed(1)}%`
+      : `linear ${(100 * ("eval" in r ? r.eval.full : r.full).linear.mean).toFixed(1)}%`,
 };
 
 /** The cached result of a job: computed on the pool (whose worker stores it) or in this thread. */
-export function runJob(ctx: PcaeContext, job: PcaeJob): Promise<PcaeRunResult | PcaeEval> {
+export function runJob(ctx: PcaeContext, job: PcaeJob): Promise<PcaeResult> {
   return engineRunJob(pcaeMethod, ctx, job);
 }
 
@@ -252,4 +327,12 @@ export async function randomInit(ctx: PcaeContext, seed: number): Promise<PcaeEv
 /** Evaluate a linear probe (and kNN) on the raw pixels of `seed`'s probe images: the floor of every arm. */
 export async function rawPixels(ctx: PcaeContext, seed: number): Promise<PcaeEval> {
   return await runJob(ctx, { kind: "pixels", seed }) as PcaeEval;
+}
+
+/** Fine-tune (or load the cached fine-tune of) a pretrained or random-init student ({@link FinetuneJob}). */
+export async function finetuneJob(
+  ctx: PcaeContext,
+  job: Omit<FinetuneJob, "kind">,
+): Promise<PcaeFinetuneResult> {
+  return await runJob(ctx, { kind: "finetune", ...job }) as PcaeFinetuneResult;
 }

@@ -56,6 +56,13 @@ Deno.test("dropKeepFn: the ViT keeps round(n·(1−r)) patch tokens after each l
     const out = enc.apply(x, { training: false, keep: dropKeepFn(0.5, [1, 2], mode, { rng: new Rng(1) }) });
     assertEquals(out.stages.map((s) => s.shape[1]), [17, 9, 5]);
     tf.dispose([out.h, out.tokens, ...out.stages]);
+    // one-shot: the progressive schedule's final count (16 → 8 → 4 patch tokens) goes before the first block
+    const once = enc.apply(x, {
+      training: false,
+      keep: dropKeepFn(0.5, [1, 2], mode, { rng: new Rng(1), oneShot: true }),
+    });
+    assertEquals(once.stages.map((s) => s.shape[1]), [17, 5, 5]);
+    tf.dispose([once.h, once.tokens, ...once.stages]);
   }
   enc.dispose();
 });
