@@ -129,6 +129,11 @@ export interface AdamOptions {
   weightDecay?: number;
   /** Which variables get weight decay (default all). */
   decayFilter?: VariableFilter;
+  /**
+   * Per-variable multiplier of the learning rate (default 1), e.g. layer-wise decay for fine-tuning; it scales
+   * the whole update of that variable, AdamW's decoupled decay included (as a PyTorch parameter group's lr).
+   */
+  lrScale?: (v: tf.Variable, i: number) => number;
 }
 
 function adamFamily(name: "adam" | "adamw", variables: tf.Variable[], opts: AdamOptions): Optimizer {
@@ -140,13 +145,26 @@ function adamFamily(name: "adam" | "adamw", variables: tf.Variable[], opts: Adam
   if (!(eps > 0)) throw new Error(`${name}: eps must be > 0, got ${eps}`);
   if (!(wd >= 0)) throw new Error(`${name}: weightDecay must be >= 0, got ${wd}`);
   const decays = variables.map((v, i) => wd > 0 && (opts.decayFilter ?? all)(v, i));
+  const scales = variables.map((v, i) => opts.lrScale?.(v, i) ?? 1);
+  scales.forEach((x, i) => {
+    if (!(x >= 0 && Number.isFinite(x))) {
+      throw new Error(`${name}: lrScale of variable ${i} must be >= 0, got ${x}`);
+    }
+  });
   const m = variables.map(zerosVariable), v2 = variables.map(zerosVariable);
   const t = tf.tidy(() => tf.variable(tf.scalar(0), false));
   return {
     name,
-    config: { beta1: b1, beta2: b2, eps, weightDecay: wd, decayed: mask(decays) },
-    step(grads, lr) {
-      checkGrads(name, variables, grads, lr);
+    config: {
+      beta1: b1,
+      beta2: b2,
+      eps,
+      weightDecay: wd,
+      decayed: mask(decays),
+      ...(opts.lrScale ? { lrScale: scales.join(",") } : {}),
+    },
+    step(grads, lr0) {
+      checkGrads(name, variables, grads, lr0);
       tf.tidy(() => {
         const tNew = tf.add(t, 1) as tf.Scalar;
         t.assign(tNew);
@@ -157,6 +175,7 @@ function adamFamily(name: "adam" | "adamw", variables: tf.Variable[], opts: Adam
         variables.forEach((p, i) => {
           const g0 = grads[i];
           if (!g0) return;
+          const lr = lr0 * scales[i];
           let base: tf.Tensor = p;
           let g = g0;
           if (decays[i]) {

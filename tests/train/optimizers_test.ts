@@ -124,6 +124,23 @@ Deno.test("adamw decouples the weight decay (torch.optim.AdamW)", () => {
   close(got, ref, 2e-6);
 });
 
+Deno.test("adamw lrScale: a variable scaled by s moves exactly as with learning rate s·lr, decay included", () => {
+  const got = run((v) => adamw(v, { weightDecay: 0.1, lrScale: (_v, i) => (i === 0 ? 0.25 : 1) }));
+  const ref = refRun((p, g, [m, v], lr0, t, which) => {
+    const lr = which === 0 ? 0.25 * lr0 : lr0;
+    for (let i = 0; i < p.length; i++) {
+      p[i] *= 1 - lr * 0.1;
+      m[i] = 0.9 * m[i] + 0.1 * g[i];
+      v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+      p[i] -= (lr * m[i] / (1 - 0.9 ** t)) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8);
+    }
+  });
+  close(got, ref, 2e-6);
+  const w = tf.variable(tf.zeros([2]));
+  assertThrows(() => adamw([w], { lrScale: () => -1 }), Error, "lrScale");
+  w.dispose();
+});
+
 Deno.test("lars: trust ratio on weights, plain momentum SGD on biases (SimCLR)", () => {
   for (const nesterov of [false, true]) {
     const got = run((v) => lars(v, { momentum: 0.9, weightDecay: 0.01, eta: 0.5, nesterov }));

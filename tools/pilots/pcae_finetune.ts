@@ -6,7 +6,7 @@
  * paired gains over random init, with the linear probe beside them.
  *
  *     deno run -A tools/pilots/pcae_finetune.ts [--steps 1500] [--seeds 2] [--ft-steps 300] [--ft-lr 1e-3]
- *       [--ft-batch 64] [--ft-crop 0.6] [--methods mae,pcae] [--drop 0.2] [--seed-offset 0]
+ *       [--ft-batch 64] [--ft-crop 0.6] [--ft-ld 0.75] [--ft-n 400] [--ft-head 10] [--ft-lpft] [--methods mae,pcae] [--drop 0.2] [--seed-offset 0]
  *
  * @module
  */
@@ -22,6 +22,10 @@ const { values } = parseCli({
   "ft-steps": { type: "string", value: "N", help: "fine-tuning steps" },
   "ft-lr": { type: "string", value: "LR", help: "fine-tuning peak learning rate" },
   "ft-batch": { type: "string", value: "B", help: "fine-tuning batch" },
+  "ft-head": { type: "string", value: "X", help: "learning-rate multiplier of the head (default 1)" },
+  "ft-lpft": { type: "boolean", help: "start the head from the linear probe (LP-FT)" },
+  "ft-n": { type: "string", value: "N", help: "labelled images of the fine-tune (default all)" },
+  "ft-ld": { type: "string", value: "D", help: "layer-wise lr decay of the fine-tune (default none)" },
   "ft-crop": { type: "string", value: "S", help: "fine-tune with crop (area ≥ S) + flip augmentation" },
   methods: { type: "string", value: "M[,M]", help: "pretraining methods (mae, pcae)" },
   drop: {
@@ -39,6 +43,10 @@ const schedule = {
   steps: Number(values["ft-steps"] ?? 300),
   lr: Number(values["ft-lr"] ?? 1e-3),
   batchSize: Number(values["ft-batch"] ?? 64),
+  ...(values["ft-head"] ? { headLrScale: Number(values["ft-head"]) } : {}),
+  ...(values["ft-lpft"] ? { headInit: "probe" as const } : {}),
+  ...(values["ft-n"] ? { trainImages: Number(values["ft-n"]) } : {}),
+  ...(values["ft-ld"] ? { layerDecay: Number(values["ft-ld"]) } : {}),
   ...(values["ft-crop"]
     ? { augment: { cropScale: [Number(values["ft-crop"]), 1] as [number, number] } }
     : {}),
