@@ -1,6 +1,6 @@
 /**
  * The experiment drivers of the notebook: the paired MAE / PCAE / random-init runs of every seed (evaluated with
- * and without inference-time dropping), the inference throughput at each drop ratio, and
+ * and without inference-time dropping), their fine-tuning study, the inference throughput at each drop ratio, and
  * the timed pretraining steps. Timings are measured in this thread once the workers are idle and cached like
  * everything else (a re-run shows the timings of the run that measured them).
  *
@@ -9,10 +9,20 @@
 import { cached, jsonCodec } from "../../cache.ts";
 import { toBatch } from "../../data/batch.ts";
 import { backendInfo } from "../../backend/mod.ts";
-import { baseRun } from "./config.ts";
+import { baseRun, type PcaeRunSpec } from "./config.ts";
 import { disposeModel } from "./model.ts";
-import { type PcaeContext, type PcaeRunResult, randomInit, rawPixels, runPcae, trainedModel } from "./run.ts";
-import type { PcaeEval } from "./evaluate.ts";
+import {
+  type FinetuneJob,
+  finetuneJob,
+  type PcaeContext,
+  type PcaeFinetuneResult,
+  type PcaeRunResult,
+  randomInit,
+  rawPixels,
+  runPcae,
+  trainedModel,
+} from "./run.ts";
+import type { DropSetting, PcaeEval } from "./evaluate.ts";
 import { inferenceThroughput, stepSeconds } from "./timing.ts";
 import { emitProgress } from "../../progress.ts";
 
@@ -137,4 +147,50 @@ export async function stepTimings(ctx: PcaeContext): Promise<StepTiming[]> {
     );
   }
   return out;
+}
+
+/** The fine-tuning evaluation of every seed (see `PcaeConfig.finetune`). */
+export interface FinetuneStudy {
+  /** The seeds, in the order of the arrays below. */
+  seeds: number[];
+  /** The random-init student fine-tuned. */
+  random: PcaeFinetuneResult[];
+  /** The MAE student fine-tuned. */
+  mae: PcaeFinetuneResult[];
+  /**
+   * The PCAE student fine-tuned without dropping; its `inference` holds the three ways of dropping
+   * {@link compareSettings} at inference.
+   */
+  pcae: PcaeFinetuneResult[];
+  /** The PCAE student fine-tuned and scored dropping each of `finetune.dropRatios` (mean-token rule). */
+  drops: { ratio: number; pcae: PcaeFinetuneResult[] }[];
+}
+
+/**
+ * The inference settings compared on the no-drop fine-tuned PCAE at `ratio`, in this order: progressive
+ * mean-token, progressive random, one-shot mean-token (the same number of tokens kept in the end).
+ */
+export function compareSettings(ratio: number): DropSetting[] {
+  return [
+    { ratio, mode: "mean-token" },
+    { ratio, mode: "random" },
+    { ratio, mode: "mean-token", oneShot: true },
+  ];
+}
+
+/** Fine-tune random init, MAE and PCAE of every seed, and PCAE again at each drop ratio (side by side on the pool). */
+export async function finetuneStudy(ctx: PcaeContext): Promise<FinetuneStudy> {
+  const { cfg } = ctx;
+  const seeds = Array.from({ length: cfg.seeds }, (_, i) => i);
+  const { schedule, dropRatios, compareRatio } = cfg.finetune;
+  emitProgress({ kind: "plan", runs: seeds.length * (3 + dropRatios.length) });
+  const ft = (from: (s: number) => PcaeRunSpec | null, extra: Partial<FinetuneJob> = {}) =>
+    Promise.all(seeds.map((seed) => finetuneJob(ctx, { from: from(seed), seed, schedule, ...extra })));
+  const [random, mae, pcae, ...drops] = await Promise.all([
+    ft(() => null),
+    ft((s) => baseRun(cfg, "mae", s)),
+    ft((s) => baseRun(cfg, "pcae", s), { inference: compareSettings(compareRatio) }),
+    ...dropRatios.map((ratio) => ft((s) => baseRun(cfg, "pcae", s), { drop: { ratio, mode: "mean-token" } })),
+  ]);
+  return { seeds, random, mae, pcae, drops: dropRatios.map((ratio, k) => ({ ratio, pcae: drops[k] })) };
 }

@@ -11,7 +11,7 @@ import { meanCI } from "../../stats/confidence.ts";
 import type { PaperTable } from "../../papers.ts";
 import { paperValue } from "../../papers.ts";
 import type { PcaeConfig } from "./config.ts";
-import type { MethodRuns, ThroughputResult } from "./experiments.ts";
+import type { FinetuneStudy, MethodRuns, ThroughputResult } from "./experiments.ts";
 import { accuracyAt } from "./claims.ts";
 
 export * from "../../report/charts.ts";
@@ -72,4 +72,24 @@ export function methodsSpec(runs: MethodRuns): VegaLiteSpec {
     x: "encoder",
     y: "accuracy (%)",
   });
+}
+
+/**
+ * Fine-tuned test accuracy (%) of random init, MAE and PCAE, of PCAE fine-tuned with drops, and of the no-drop
+ * PCAE scored with the three inference drops (mean-token, random, one-shot).
+ */
+export function finetuneSpec(ft: FinetuneStudy): VegaLiteSpec {
+  const acc = (rs: { accuracy: { mean: number } }[]) => meanCI(rs.map((r) => r.accuracy.mean));
+  const inf = (k: number) => meanCI(ft.pcae.map((r) => r.inference[k].accuracy.mean));
+  const r = ft.pcae[0]?.inference[0]?.drop.ratio ?? 0;
+  const pts: Point[] = [
+    point("random init", "fine-tuned", acc(ft.random)),
+    point("MAE", "fine-tuned", acc(ft.mae)),
+    point("PCAE", "fine-tuned", acc(ft.pcae)),
+    ...ft.drops.map((d) => point(`PCAE, drop ${d.ratio} (fine-tune + inference)`, "fine-tuned", acc(d.pcae))),
+    point(`PCAE, drop ${r} mean-token (inference)`, "inference drop", inf(0)),
+    point(`PCAE, drop ${r} random (inference)`, "inference drop", inf(1)),
+    point(`PCAE, drop ${r} one-shot (inference)`, "inference drop", inf(2)),
+  ];
+  return barsSpec(pts, { title: "Fine-tuned accuracy (ours)", x: "model", y: "test accuracy (%)" });
 }

@@ -19,3 +19,4 @@ export * from "./experiments.ts";
 export * from "./claims.ts";
 export * from "./figures.ts";
 export * from "../../report/show.ts";
+export { meanCI } from "../../stats/confidence.ts";

@@ -72,11 +72,17 @@ export type PcaeJob =
  * test split, then under each `inference` setting.
  */
 export interface FinetuneJob {
+  /** The job's tag. */
   kind: "finetune";
+  /** The pretraining run whose student is fine-tuned; null: the random-init encoder of `seed`. */
   from: PcaeRunSpec | null;
+  /** Seed of the random-init encoder, the head, the batches and random drops. */
   seed: number;
+  /** The fine-tuning schedule. */
   schedule: FinetuneSchedule;
+  /** Tokens dropped while fine-tuning and at its test (none when absent). */
   drop?: DropSetting;
+  /** Further inference settings the fine-tuned model is scored under. */
   inference?: DropSetting[];
 }
 

@@ -1,5 +1,12 @@
 import { assert, assertEquals } from "@std/assert";
-import { dropThroughput, methodRuns, stepTimings } from "../../../lib/experiments/pcae/experiments.ts";
+import {
+  dropThroughput,
+  finetuneStudy,
+  methodRuns,
+  stepTimings,
+} from "../../../lib/experiments/pcae/experiments.ts";
+import { finetuneSpec } from "../../../lib/experiments/pcae/figures.ts";
+import { renderSvg } from "../../../lib/report/figure.ts";
 import { startPcaePool } from "../../../lib/experiments/pcae/run.ts";
 import { tiny } from "./_helpers.ts";
 
@@ -16,6 +23,17 @@ Deno.test("methodRuns / dropThroughput / stepTimings: every seed, cached on the 
   const st = await stepTimings(ctx);
   assert(st[0].mae > 0 && st[0].pcae > 0);
   assertEquals(await stepTimings(ctx), st, "timings come from the cache the second time");
+  const ft = await finetuneStudy(ctx);
+  assertEquals([ft.random.length, ft.mae.length, ft.pcae.length], [1, 1, 1]);
+  assertEquals(ft.drops.map((d) => d.ratio), cfg.finetune.dropRatios);
+  assertEquals(ft.pcae[0].inference.map((i) => [i.drop.mode, i.drop.oneShot ?? false]), [
+    ["mean-token", false],
+    ["random", false],
+    ["mean-token", true],
+  ]);
+  assertEquals(ft.random[0].inference, []);
+  assertEquals(await finetuneStudy(ctx), ft, "fine-tunes come from the cache the second time");
+  assert((await renderSvg(finetuneSpec(ft))).startsWith("<svg"));
   await Deno.remove(dir, { recursive: true });
 });
 
