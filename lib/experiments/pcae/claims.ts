@@ -65,14 +65,17 @@ export function finetuned(rs: readonly PcaeFinetuneResult[]): number[] {
 
 /**
  * The training gate's records, under fine-tuning (the paper's metric): each fine-tuned arm per seed against the
- * fine-tuned random-init student of the same seed. A claim about an arm is judged only when that arm learned.
+ * random-init student of the same seed fine-tuned under the same protocol (the same drops for the Table 5
+ * arms). A claim about an arm is judged only when that arm learned.
  */
 export function pcaeArms(ft: FinetuneStudy): ArmRecords {
   const rnd = finetuned(ft.random);
   return {
     mae: armRecord(finetuned(ft.mae), rnd),
     pcae: armRecord(finetuned(ft.pcae), rnd),
-    ...Object.fromEntries(ft.drops.map((d) => [`pcae drop ${d.ratio}`, armRecord(finetuned(d.pcae), rnd)])),
+    ...Object.fromEntries(
+      ft.drops.map((d) => [`pcae drop ${d.ratio}`, armRecord(finetuned(d.pcae), finetuned(d.random))]),
+    ),
   };
 }
 

@@ -162,8 +162,11 @@ export interface FinetuneStudy {
    * {@link compareSettings} at inference.
    */
   pcae: PcaeFinetuneResult[];
-  /** The PCAE student fine-tuned and scored dropping each of `finetune.dropRatios` (mean-token rule). */
-  drops: { ratio: number; pcae: PcaeFinetuneResult[] }[];
+  /**
+   * At each of `finetune.dropRatios` (mean-token rule, during fine-tuning and at its test): the PCAE student,
+   * and the random-init student under the same drops (its control).
+   */
+  drops: { ratio: number; pcae: PcaeFinetuneResult[]; random: PcaeFinetuneResult[] }[];
 }
 
 /**
@@ -178,19 +181,31 @@ export function compareSettings(ratio: number): DropSetting[] {
   ];
 }
 
-/** Fine-tune random init, MAE and PCAE of every seed, and PCAE again at each drop ratio (side by side on the pool). */
+/**
+ * Fine-tune random init, MAE and PCAE of every seed, and PCAE and random init again at each drop ratio (side by
+ * side on the pool).
+ */
 export async function finetuneStudy(ctx: PcaeContext): Promise<FinetuneStudy> {
   const { cfg } = ctx;
   const seeds = Array.from({ length: cfg.seeds }, (_, i) => i);
   const { schedule, dropRatios, compareRatio } = cfg.finetune;
-  emitProgress({ kind: "plan", runs: seeds.length * (3 + dropRatios.length) });
+  emitProgress({ kind: "plan", runs: seeds.length * (3 + 2 * dropRatios.length) });
   const ft = (from: (s: number) => PcaeRunSpec | null, extra: Partial<FinetuneJob> = {}) =>
     Promise.all(seeds.map((seed) => finetuneJob(ctx, { from: from(seed), seed, schedule, ...extra })));
   const [random, mae, pcae, ...drops] = await Promise.all([
     ft(() => null),
     ft((s) => baseRun(cfg, "mae", s)),
     ft((s) => baseRun(cfg, "pcae", s), { inference: compareSettings(compareRatio) }),
-    ...dropRatios.map((ratio) => ft((s) => baseRun(cfg, "pcae", s), { drop: { ratio, mode: "mean-token" } })),
+    ...dropRatios.flatMap((ratio) => {
+      const drop = { ratio, mode: "mean-token" as const };
+      return [ft((s) => baseRun(cfg, "pcae", s), { drop }), ft(() => null, { drop })];
+    }),
   ]);
-  return { seeds, random, mae, pcae, drops: dropRatios.map((ratio, k) => ({ ratio, pcae: drops[k] })) };
+  return {
+    seeds,
+    random,
+    mae,
+    pcae,
+    drops: dropRatios.map((ratio, k) => ({ ratio, pcae: drops[2 * k], random: drops[2 * k + 1] })),
+  };
 }

@@ -75,7 +75,7 @@ export function methodsSpec(runs: MethodRuns): VegaLiteSpec {
 }
 
 /**
- * Fine-tuned test accuracy (%) of random init, MAE and PCAE, of PCAE fine-tuned with drops, and of the no-drop
+ * Fine-tuned test accuracy (%) of random init, MAE and PCAE, of PCAE and random init fine-tuned with drops, and of the no-drop
  * PCAE scored with the three inference drops (mean-token, random, one-shot).
  */
 export function finetuneSpec(ft: FinetuneStudy): VegaLiteSpec {
@@ -86,7 +86,10 @@ export function finetuneSpec(ft: FinetuneStudy): VegaLiteSpec {
     point("random init", "fine-tuned", acc(ft.random)),
     point("MAE", "fine-tuned", acc(ft.mae)),
     point("PCAE", "fine-tuned", acc(ft.pcae)),
-    ...ft.drops.map((d) => point(`PCAE, drop ${d.ratio} (fine-tune + inference)`, "fine-tuned", acc(d.pcae))),
+    ...ft.drops.flatMap((d) => [
+      point(`PCAE, drop ${d.ratio} (fine-tune + inference)`, "fine-tuned", acc(d.pcae)),
+      point(`random init, drop ${d.ratio} (fine-tune + inference)`, "fine-tuned", acc(d.random)),
+    ]),
     point(`PCAE, drop ${r} mean-token (inference)`, "inference drop", inf(0)),
     point(`PCAE, drop ${r} random (inference)`, "inference drop", inf(1)),
     point(`PCAE, drop ${r} one-shot (inference)`, "inference drop", inf(2)),

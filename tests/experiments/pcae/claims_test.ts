@@ -97,8 +97,17 @@ const ft: FinetuneStudy = {
   mae: seeds.map((s) => ftOf(0.41 + 0.01 * s)),
   pcae: seeds.map((s) => ftOf(0.42 + 0.01 * s, [0.40 + 0.01 * s, 0.30 + 0.01 * s, 0.45 + 0.01 * s])),
   drops: [
-    { ratio: 0.2, pcae: seeds.map((s) => ftOf(0.415 + 0.01 * s)) }, // costs 0.5 pp
-    { ratio: 0.4, pcae: seeds.map((s) => ftOf(0.33 + 0.01 * s)) }, // costs 9 pp
+    // costs 0.5 pp; costs 9 pp (and beats random init under the same drops, 0.25: learned)
+    {
+      ratio: 0.2,
+      pcae: seeds.map((s) => ftOf(0.415 + 0.01 * s)),
+      random: seeds.map((s) => ftOf(0.25 + 0.01 * s)),
+    },
+    {
+      ratio: 0.4,
+      pcae: seeds.map((s) => ftOf(0.33 + 0.01 * s)),
+      random: seeds.map((s) => ftOf(0.25 + 0.01 * s)),
+    },
   ],
 };
 
@@ -136,4 +145,14 @@ Deno.test("claims are gated: an arm that did not beat random init under fine-tun
   const c = matchClaim(cfg, flat, papers);
   assertEquals(c.verdict, "inconclusive");
   assert(c.reason!.includes("mae"), c.reason!);
+  // a drop arm is gated against random init fine-tuned with the same drops, not against the no-drop one
+  const strong = { ...ft, drops: [{ ...ft.drops[1], random: seeds.map((s) => ftOf(0.34 + 0.01 * s)) }] };
+  const tp = seeds.map((seed) => ({
+    seed,
+    ratios: cfg.dropRatios,
+    imagesPerSecond: cfg.dropRatios.map((r) => 1 + r),
+  }));
+  const d = dropClaims(cfg, strong, tp, papers)[1];
+  assertEquals(d.verdict, "inconclusive");
+  assert(d.reason!.includes("pcae drop 0.4"), d.reason!);
 });

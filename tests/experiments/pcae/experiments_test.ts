@@ -26,6 +26,9 @@ Deno.test("methodRuns / dropThroughput / stepTimings: every seed, cached on the 
   const ft = await finetuneStudy(ctx);
   assertEquals([ft.random.length, ft.mae.length, ft.pcae.length], [1, 1, 1]);
   assertEquals(ft.drops.map((d) => d.ratio), cfg.finetune.dropRatios);
+  assert(
+    ft.drops.every((d) => d.pcae.length === 1 && d.random.length === 1 && d.random[0].label.includes("drop")),
+  );
   assertEquals(ft.pcae[0].inference.map((i) => [i.drop.mode, i.drop.oneShot ?? false]), [
     ["mean-token", false],
     ["random", false],
