@@ -123,6 +123,8 @@ export interface StepTiming {
   mae: number;
   /** Median seconds per PCAE step. */
   pcae: number;
+  /** Median seconds per PCAE step at each mask ratio of the profile's `maskSweep` (Table 4), in order. */
+  sweep: number[];
 }
 
 /** {@link StepTiming} per seed, on one training batch of the profile's size (timed alternately; cached). */
@@ -136,7 +138,7 @@ export async function stepTimings(ctx: PcaeContext): Promise<StepTiming[]> {
         async () => {
           const x = toBatch(data.train, Array.from({ length: cfg.batchSize }, (_, i) => i));
           try {
-            return { seed, ...(await stepSeconds(cfg, seed, x, cfg.eval.timing)) };
+            return { seed, ...(await stepSeconds(cfg, seed, x, cfg.eval.timing, cfg.maskSweep)) };
           } finally {
             x.dispose();
           }
@@ -164,9 +166,11 @@ export interface FinetuneStudy {
   pcae: PcaeFinetuneResult[];
   /**
    * At each of `finetune.dropRatios` (mean-token rule, during fine-tuning and at its test): the PCAE student,
-   * and the random-init student under the same drops (its control).
+   * and, at `finetune.controlRatios`, the random-init student under the same drops (a control; absent elsewhere).
    */
-  drops: { ratio: number; pcae: PcaeFinetuneResult[]; random: PcaeFinetuneResult[] }[];
+  drops: { ratio: number; pcae: PcaeFinetuneResult[]; random?: PcaeFinetuneResult[] }[];
+  /** Table 4: PCAE pretrained at each mask ratio of `maskSweep` (base steps, same seeds), fine-tuned. */
+  masks: { maskRatio: number; pcae: PcaeFinetuneResult[] }[];
 }
 
 /**
@@ -182,30 +186,36 @@ export function compareSettings(ratio: number): DropSetting[] {
 }
 
 /**
- * Fine-tune random init, MAE and PCAE of every seed, and PCAE and random init again at each drop ratio (side by
- * side on the pool).
+ * Fine-tune random init, MAE and PCAE of every seed; PCAE again at each drop ratio (and random init at the
+ * control ratios); and PCAE pretrained at each swept mask ratio (side by side on the pool; a fine-tune job
+ * pretrains its student first when that run is not cached).
  */
 export async function finetuneStudy(ctx: PcaeContext): Promise<FinetuneStudy> {
   const { cfg } = ctx;
   const seeds = Array.from({ length: cfg.seeds }, (_, i) => i);
-  const { schedule, dropRatios, compareRatio } = cfg.finetune;
-  emitProgress({ kind: "plan", runs: seeds.length * (3 + 2 * dropRatios.length) });
+  const { schedule, dropRatios, controlRatios, compareRatio } = cfg.finetune;
+  const arms = 3 + dropRatios.length + dropRatios.filter((r) => controlRatios.includes(r)).length +
+    cfg.maskSweep.length;
+  emitProgress({ kind: "plan", runs: seeds.length * arms });
   const ft = (from: (s: number) => PcaeRunSpec | null, extra: Partial<FinetuneJob> = {}) =>
     Promise.all(seeds.map((seed) => finetuneJob(ctx, { from: from(seed), seed, schedule, ...extra })));
-  const [random, mae, pcae, ...drops] = await Promise.all([
+  const pcaeRun = (s: number) => baseRun(cfg, "pcae", s);
+  const [random, mae, pcae, drops, masks] = await Promise.all([
     ft(() => null),
     ft((s) => baseRun(cfg, "mae", s)),
-    ft((s) => baseRun(cfg, "pcae", s), { inference: compareSettings(compareRatio) }),
-    ...dropRatios.flatMap((ratio) => {
+    ft(pcaeRun, { inference: compareSettings(compareRatio) }),
+    Promise.all(dropRatios.map(async (ratio) => {
       const drop = { ratio, mode: "mean-token" as const };
-      return [ft((s) => baseRun(cfg, "pcae", s), { drop }), ft(() => null, { drop })];
-    }),
+      const [p, r] = await Promise.all([
+        ft(pcaeRun, { drop }),
+        controlRatios.includes(ratio) ? ft(() => null, { drop }) : undefined,
+      ]);
+      return r ? { ratio, pcae: p, random: r } : { ratio, pcae: p };
+    })),
+    Promise.all(cfg.maskSweep.map(async (maskRatio) => ({
+      maskRatio,
+      pcae: await ft((s) => baseRun(cfg, "pcae", s, { maskRatio })),
+    }))),
   ]);
-  return {
-    seeds,
-    random,
-    mae,
-    pcae,
-    drops: dropRatios.map((ratio, k) => ({ ratio, pcae: drops[2 * k], random: drops[2 * k + 1] })),
-  };
+  return { seeds, random, mae, pcae, drops, masks };
 }

@@ -75,8 +75,9 @@ export function methodsSpec(runs: MethodRuns): VegaLiteSpec {
 }
 
 /**
- * Fine-tuned test accuracy (%) of random init, MAE and PCAE, of PCAE and random init fine-tuned with drops, and of the no-drop
- * PCAE scored with the three inference drops (mean-token, random, one-shot).
+ * Fine-tuned test accuracy (%) of random init, MAE and PCAE, of PCAE pretrained at the swept mask ratios, of
+ * PCAE (and, where run, random init) fine-tuned with drops, and of the no-drop PCAE scored with the three
+ * inference drops (mean-token, random, one-shot).
  */
 export function finetuneSpec(ft: FinetuneStudy): VegaLiteSpec {
   const acc = (rs: { accuracy: { mean: number } }[]) => meanCI(rs.map((r) => r.accuracy.mean));
@@ -86,9 +87,12 @@ export function finetuneSpec(ft: FinetuneStudy): VegaLiteSpec {
     point("random init", "fine-tuned", acc(ft.random)),
     point("MAE", "fine-tuned", acc(ft.mae)),
     point("PCAE", "fine-tuned", acc(ft.pcae)),
+    ...ft.masks.map((m) => point(`PCAE, mask ${m.maskRatio}`, "fine-tuned", acc(m.pcae))),
     ...ft.drops.flatMap((d) => [
       point(`PCAE, drop ${d.ratio} (fine-tune + inference)`, "fine-tuned", acc(d.pcae)),
-      point(`random init, drop ${d.ratio} (fine-tune + inference)`, "fine-tuned", acc(d.random)),
+      ...(d.random
+        ? [point(`random init, drop ${d.ratio} (fine-tune + inference)`, "fine-tuned", acc(d.random))]
+        : []),
     ]),
     point(`PCAE, drop ${r} mean-token (inference)`, "inference drop", inf(0)),
     point(`PCAE, drop ${r} random (inference)`, "inference drop", inf(1)),

@@ -59,14 +59,16 @@ export async function inferenceThroughput(
 }
 
 /**
- * Stepper for one method: a fresh model of `seed`, its optimiser, a fixed batch `x` and mask; `step()` runs a
- * full training step (loss, gradients, AdamW update, and PCAE's EMA update) and resolves with its seconds.
+ * Stepper for one method: a fresh model of `seed`, its optimiser, a fixed batch `x` and mask (`maskRatio`,
+ * default the base run's); `step()` runs a full training step (loss, gradients, AdamW update, and PCAE's EMA
+ * update) and resolves with its seconds.
  */
 export function makeStepper(
   cfg: PcaeConfig,
   method: PcaeMethod,
   seed: number,
   x: tf.Tensor4D,
+  maskRatio: number = cfg.base.maskRatio,
 ): { step(): Promise<number>; dispose(): void } {
   const model = buildModel(cfg, method, seed);
   const variables = trainableVariables(model);
@@ -75,7 +77,7 @@ export function makeStepper(
     new Rng(seed).fork("timing"),
     x.shape[0],
     model.student.numPatches,
-    cfg.base.maskRatio,
+    maskRatio,
   );
   const tv = model.teacher?.namedVariables(), sv = model.student.namedVariables();
   let k = 0;
@@ -101,29 +103,31 @@ export function makeStepper(
 }
 
 /**
- * Median seconds per training step of MAE and PCAE on the same batch `x`, timed alternately (MAE step, PCAE
- * step, …) after `warmup` untimed steps of each.
+ * Median seconds per training step of MAE and PCAE on the same batch `x`, and of PCAE at each mask ratio of
+ * `sweep` (Table 4), timed round-robin (MAE step, PCAE step, PCAE at each swept mask, …) after `warmup` untimed
+ * steps of each.
  */
 export async function stepSeconds(
   cfg: PcaeConfig,
   seed: number,
   x: tf.Tensor4D,
   opts: { warmup: number; repeats: number },
-): Promise<{ mae: number; pcae: number }> {
-  const mae = makeStepper(cfg, "mae", seed, x), pcae = makeStepper(cfg, "pcae", seed, x);
+  sweep: readonly number[] = [],
+): Promise<{ mae: number; pcae: number; sweep: number[] }> {
+  const steppers = [
+    makeStepper(cfg, "mae", seed, x),
+    makeStepper(cfg, "pcae", seed, x),
+    ...sweep.map((m) => makeStepper(cfg, "pcae", seed, x, m)),
+  ];
   try {
-    for (let i = 0; i < opts.warmup; i++) {
-      await mae.step();
-      await pcae.step();
-    }
-    const tm: number[] = [], tp: number[] = [];
+    for (let i = 0; i < opts.warmup; i++) for (const s of steppers) await s.step();
+    const times: number[][] = steppers.map(() => []);
     for (let i = 0; i < opts.repeats; i++) {
-      tm.push(await mae.step());
-      tp.push(await pcae.step());
+      for (const [j, s] of steppers.entries()) times[j].push(await s.step());
     }
-    return { mae: median(tm), pcae: median(tp) };
+    const [mae, pcae, ...rest] = times.map(median);
+    return { mae, pcae, sweep: rest };
   } finally {
-    mae.dispose();
-    pcae.dispose();
+    for (const s of steppers) s.dispose();
   }
 }

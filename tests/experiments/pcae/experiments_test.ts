@@ -22,13 +22,21 @@ Deno.test("methodRuns / dropThroughput / stepTimings: every seed, cached on the 
   assertEquals(tp[0].imagesPerSecond.length, cfg.dropRatios.length);
   const st = await stepTimings(ctx);
   assert(st[0].mae > 0 && st[0].pcae > 0);
+  assertEquals(st[0].sweep.length, cfg.maskSweep.length);
   assertEquals(await stepTimings(ctx), st, "timings come from the cache the second time");
   const ft = await finetuneStudy(ctx);
   assertEquals([ft.random.length, ft.mae.length, ft.pcae.length], [1, 1, 1]);
   assertEquals(ft.drops.map((d) => d.ratio), cfg.finetune.dropRatios);
   assert(
-    ft.drops.every((d) => d.pcae.length === 1 && d.random.length === 1 && d.random[0].label.includes("drop")),
+    ft.drops.every((d) =>
+      d.pcae.length === 1 &&
+      (cfg.finetune.controlRatios.includes(d.ratio)
+        ? d.random?.length === 1 && d.random[0].label.includes("drop")
+        : d.random === undefined)
+    ),
   );
+  assertEquals(ft.masks.map((m) => m.maskRatio), cfg.maskSweep);
+  assert(ft.masks.every((m) => m.pcae.length === 1 && m.pcae[0].label.includes(`mask ${m.maskRatio}`)));
   assertEquals(ft.pcae[0].inference.map((i) => [i.drop.mode, i.drop.oneShot ?? false]), [
     ["mean-token", false],
     ["random", false],

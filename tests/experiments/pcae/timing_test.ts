@@ -1,6 +1,11 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../../lib/tf.ts";
-import { inferenceThroughput, makeStepper, median } from "../../../lib/experiments/pcae/timing.ts";
+import {
+  inferenceThroughput,
+  makeStepper,
+  median,
+  stepSeconds,
+} from "../../../lib/experiments/pcae/timing.ts";
 import { buildEncoder } from "../../../lib/experiments/pcae/model.ts";
 import { tiny } from "./_helpers.ts";
 
@@ -33,5 +38,17 @@ Deno.test("makeStepper: a training step updates the student and leaves no tensor
   assert(secs > 0);
   assertEquals(tf.memory().numTensors, before);
   s.dispose();
+  x.dispose();
+});
+
+Deno.test("stepSeconds: one positive median per method and per swept mask ratio; no tensors leak", async () => {
+  const { cfg } = await tiny();
+  const x = tf.randomUniform([4, cfg.imageSize, cfg.imageSize, 3]) as tf.Tensor4D;
+  const before = tf.memory().numTensors;
+  const t = await stepSeconds(cfg, 0, x, { warmup: 0, repeats: 1 }, [0.5, 0.9]);
+  assertEquals(t.sweep.length, 2);
+  assert([t.mae, t.pcae, ...t.sweep].every((v) => v > 0 && Number.isFinite(v)));
+  assertEquals(tf.memory().numTensors, before);
+  assertEquals((await stepSeconds(cfg, 0, x, { warmup: 0, repeats: 1 })).sweep, []);
   x.dispose();
 });
