@@ -152,8 +152,17 @@ export interface PcaeConfig {
     maxIter: number;
     /** Neighbours of the cosine kNN (majority vote). */
     knnK: number;
-    /** Timing: batch of images per forward / per step, warm-up and timed repetitions. */
+    /**
+     * Timing: batch of images per forward / per step, warm-up and timed repetitions. The speed claims use the
+     * step at this batch (compute-bound); the step at the training batch is timed beside it for equal wall time.
+     */
     timing: { batch: number; warmup: number; repeats: number };
+    /**
+     * Equal wall time: the faster method's steps at the other's wall time, `base.steps` × (speed ratio at the
+     * training batch), are rounded to this fraction of `base.steps`; when that rounds to `base.steps` (the
+     * ratio within half a grid step of 1), the base runs are the equal-time comparison and nothing more trains.
+     */
+    equalTimeGrid: number;
   };
   /**
    * The fine-tuning evaluation (the paper's headline metric): one schedule for random init, MAE and PCAE; PCAE
@@ -227,6 +236,7 @@ export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): Pca
         maxIter: 20,
         knnK: 5,
         timing: { batch: 16, warmup: 1, repeats: 2 },
+        equalTimeGrid: 0.05,
       },
       finetune: {
         schedule: { steps: 3, lr: 3e-4, batchSize: 16, layerDecay: 0.75, headInit: "probe" },
@@ -258,7 +268,8 @@ export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): Pca
         l2Grid: [1e-3, 1e-1, 10],
         maxIter: 100,
         knnK: 20,
-        timing: { batch: 256, warmup: 3, repeats: 15 },
+        timing: { batch: 256, warmup: 2, repeats: 8 },
+        equalTimeGrid: 0.05,
       },
       finetune: {
         schedule: CPU_FINETUNE,
@@ -290,6 +301,7 @@ export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): Pca
       maxIter: 200,
       knnK: 200,
       timing: { batch: 256, warmup: 3, repeats: 10 },
+      equalTimeGrid: 0.05,
     },
     finetune: {
       schedule: { steps: 5000, lr: 1e-3, batchSize: 256, layerDecay: 0.75, headInit: "probe" },

@@ -16,6 +16,7 @@ export * from "./flops.ts";
 export * from "./timing.ts";
 export * from "./run.ts";
 export * from "./experiments.ts";
+export * from "./equal_time.ts";
 export * from "./claims.ts";
 export * from "./figures.ts";
 export * from "../../report/show.ts";

@@ -2,6 +2,8 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/ass
 import {
   accuracyAt,
   dropClaims,
+  equalTimeArm,
+  equalTimeClaim,
   exact,
   inferenceDropClaims,
   learnedClaims,
@@ -24,6 +26,8 @@ import type { PcaeFinetuneResult, PcaeRunResult } from "../../../lib/experiments
 
 const est = (p: number) => ({ mean: p, ci95: [p - 0.01, p + 0.01] as [number, number], n: 500 });
 const cfg = pcaeConfig("cpu");
+/** The step times at the training batch, where a test does not look at them. */
+const train = { batch: 32, mae: 1, pcae: 1 };
 
 /** A synthetic evaluation: accuracy `base` − `slope`·ratio (mean-token) or − 3·slope·ratio (random). */
 function evalOf(base: number, slope: number): PcaeEval {
@@ -133,18 +137,18 @@ Deno.test("claims: verdicts follow the synthetic measurements", async () => {
   assertEquals(drops[2].paper, 1.2);
   // mean-token beats random (+10 pp); progressive loses to one-shot (−5 pp)
   assertEquals(inferenceDropClaims(cfg, ft).map((c) => c.verdict), ["reproduced", "not-reproduced"]);
-  const fast = speedupClaims(cfg, seeds.map((seed) => ({ seed, mae: 2, pcae: 1, sweep: [] })));
+  const fast = speedupClaims(cfg, seeds.map((seed) => ({ seed, mae: 2, pcae: 1, sweep: [], train })));
   assertEquals(fast.map((c) => c.verdict), ["reproduced", "reproduced", "reproduced"]); // 50% saving ≫ FLOPs'
   const slow = speedupClaims(
     cfg,
-    seeds.map((seed) => ({ seed, mae: 1.01 + 0.001 * seed, pcae: 1, sweep: [] })),
+    seeds.map((seed) => ({ seed, mae: 1.01 + 0.001 * seed, pcae: 1, sweep: [], train })),
   );
   assertEquals(slow[1].verdict, "not-reproduced"); // ≈1% saved of ≈12%
 });
 
 Deno.test("maskClaims: accuracy within the band of the base mask ratio (headline), faster step (sanity)", async () => {
   const papers = await loadPcaePapers();
-  const steps = seeds.map((seed) => ({ seed, mae: 1, pcae: 1, sweep: [0.8 + 0.01 * seed] }));
+  const steps = seeds.map((seed) => ({ seed, mae: 1, pcae: 1, sweep: [0.8 + 0.01 * seed], train }));
   const c = maskClaims(cfg, ft, steps, papers);
   assertEquals(c.map((x) => [x.id, x.kind, x.verdict]), [
     ["t4-mask-0.9-accuracy-flat", "headline", "reproduced"], // −1 pp, within ±3
@@ -154,7 +158,7 @@ Deno.test("maskClaims: accuracy within the band of the base mask ratio (headline
   assertEquals(c[0].arms, ["pcae", "pcae mask 0.9"]);
   const far = { ...ft, masks: [{ maskRatio: 0.9, pcae: seeds.map((s) => ftOf(0.32 + 0.01 * s)) }] };
   assertEquals(maskClaims(cfg, far, steps, papers)[0].verdict, "not-reproduced"); // −10 pp
-  const slower = seeds.map((seed) => ({ seed, mae: 1, pcae: 1, sweep: [1.2] }));
+  const slower = seeds.map((seed) => ({ seed, mae: 1, pcae: 1, sweep: [1.2], train }));
   assertEquals(maskClaims(cfg, ft, slower, papers)[1].verdict, "not-reproduced");
 });
 
@@ -181,9 +185,26 @@ Deno.test("claims are gated: an arm that did not beat random init under fine-tun
   const m = maskClaims(
     cfg,
     { ...ft, masks: [{ maskRatio: 0.9, pcae: ft.random }] },
-    tp.map((t) => ({ seed: t.seed, mae: 1, pcae: 1, sweep: [0.9] })),
+    tp.map((t) => ({ seed: t.seed, mae: 1, pcae: 1, sweep: [0.9], train })),
     papers,
   )[0];
   assertEquals(m.verdict, "inconclusive");
   assert(m.reason!.includes("pcae mask 0.9"), m.reason!);
+});
+
+Deno.test("equalTimeClaim: PCAE − MAE at equal wall time; a longer arm of its own is gated against random init", () => {
+  const even = { ratio: 0.99, steps: { mae: 1500, pcae: 1500 }, mae: ft.mae, pcae: ft.pcae };
+  const c = equalTimeClaim(ft, even);
+  assertEquals([c.id, c.kind, c.verdict], ["pcae-beats-mae-equal-time", "headline", "reproduced"]); // +1 pp
+  assertEquals(c.arms, ["mae", "pcae"]);
+  assertEquals(Object.keys(pcaeArms(ft, even)), Object.keys(pcaeArms(ft)), "no extra arm at the base steps");
+  const worse = { ...even, pcae: seeds.map((s) => ftOf(0.38 + 0.01 * s)) };
+  assertEquals(equalTimeClaim(ft, worse).verdict, "not-reproduced");
+  // PCAE faster: its 1,650-step arm is gated; one that falls to random init makes the claim inconclusive
+  const longer = { ...even, ratio: 1.08, steps: { mae: 1500, pcae: 1650 }, pcae: ft.random };
+  assertEquals([equalTimeArm(longer, "mae"), equalTimeArm(longer, "pcae")], ["mae", "pcae 1650 steps"]);
+  assertEquals(pcaeArms(ft, longer)["pcae 1650 steps"].learned, false);
+  const g = equalTimeClaim(ft, longer);
+  assertEquals(g.verdict, "inconclusive");
+  assert(g.reason!.includes("pcae 1650 steps"), g.reason!);
 });

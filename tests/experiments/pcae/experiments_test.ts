@@ -23,6 +23,8 @@ Deno.test("methodRuns / dropThroughput / stepTimings: every seed, cached on the 
   const st = await stepTimings(ctx);
   assert(st[0].mae > 0 && st[0].pcae > 0);
   assertEquals(st[0].sweep.length, cfg.maskSweep.length);
+  assertEquals(st[0].train.batch, cfg.batchSize, "timed at the training batch too");
+  assert(st[0].train.mae > 0 && st[0].train.pcae > 0);
   assertEquals(await stepTimings(ctx), st, "timings come from the cache the second time");
   const ft = await finetuneStudy(ctx);
   assertEquals([ft.random.length, ft.mae.length, ft.pcae.length], [1, 1, 1]);
