@@ -268,7 +268,7 @@ export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): Pca
         l2Grid: [1e-3, 1e-1, 10],
         maxIter: 100,
         knnK: 20,
-        timing: { batch: 256, warmup: 2, repeats: 8 },
+        timing: { batch: 256, warmup: 2, repeats: 6 },
         equalTimeGrid: 0.05,
       },
       finetune: {
