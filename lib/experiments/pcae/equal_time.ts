@@ -63,19 +63,21 @@ export interface EqualTimeStudy {
 /**
  * The equal-wall-time pair: the base fine-tunes of `ft` where a method keeps `base.steps`, else that method
  * pretrained for its equal-time steps and fine-tuned with the common schedule (on the pool when one is open).
+ * `ft` may be the pending study, so that the extra runs queue on the pool beside its fine-tunes.
  */
 export async function equalTimeStudy(
   ctx: PcaeContext,
-  ft: FinetuneStudy,
+  ft: FinetuneStudy | Promise<FinetuneStudy>,
   timings: readonly StepTiming[],
 ): Promise<EqualTimeStudy> {
   const { cfg } = ctx;
   const ratio = trainStepRatio(timings);
   const steps = equalTimeSteps(cfg.base.steps, ratio, cfg.eval.equalTimeGrid);
+  const seeds = Array.from({ length: cfg.seeds }, (_, i) => i);
   const arm = (method: "mae" | "pcae") =>
     steps[method] === cfg.base.steps
-      ? Promise.resolve(ft[method])
-      : Promise.all(ft.seeds.map((seed) =>
+      ? Promise.resolve(ft).then((f) => f[method])
+      : Promise.all(seeds.map((seed) =>
         finetuneJob(ctx, {
           from: baseRun(cfg, method, seed, { steps: steps[method] }),
           seed,

@@ -17,6 +17,7 @@ export * from "./timing.ts";
 export * from "./run.ts";
 export * from "./experiments.ts";
 export * from "./equal_time.ts";
+export * from "./study.ts";
 export * from "./claims.ts";
 export * from "./figures.ts";
 export * from "../../report/show.ts";

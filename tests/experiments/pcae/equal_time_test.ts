@@ -41,5 +41,8 @@ Deno.test("equalTimeStudy: reuses the base fine-tunes when the ratio rounds to 1
   assert(fast.mae === ft.mae);
   assertEquals(fast.pcae.length, ft.seeds.length);
   assert(fast.pcae[0].label.includes(`${2 * cfg.base.steps} steps`), fast.pcae[0].label);
+  const pending = await equalTimeStudy(ctx, Promise.resolve(ft), [timing(0, 0.1, 0.2)]); // the study still running
+  assertEquals(pending.steps, { mae: 2 * cfg.base.steps, pcae: cfg.base.steps });
+  assert(pending.pcae === ft.pcae && pending.mae.length === ft.seeds.length);
   await Deno.remove(dir, { recursive: true });
 });
