@@ -67,19 +67,21 @@
  * 32.6 and 34.9%, above its no-drop 32.2%). Step times are measured at the compute-bound batch of 256 (the speed
  * claims) and at the training batch of 32 (equal wall time), MAE and PCAE steps interleaved, median of the timed
  * repeats. With 6 repeats the per-seed MAE / PCAE ratio at batch 256 spread from 0.92 to 1.10 on this shared VM
- * (`scratch/time_raw.ts`: single steps of one stepper wander by ±15% over a minute); with 20 the medians of three
+ * (single timed steps of one method wander by ±15% over a minute); with 20 the medians of three
  * seeds gave 1.03–1.06, so the cpu profile times 12 repeats after 2 warm-up steps, before any training starts (the
  * fresh run below timed its first seed while the workers were still loading: 1.18 against 1.05–1.11 for the
  * other four; waiting for them is the next change).
  * The equal-wall-time arm (the faster method pretrained ratio × base steps on a 5% grid) measured PCAE *slower* a
- * step at batch 32 (MAE / PCAE 0.93), so MAE gets 5% more steps: 5 more pretraining runs and fine-tunes.
+ * step at batch 32 (MAE / PCAE 0.93 in both fresh runs), so MAE gets 5–10% more steps (1,575 of 1,500; 1,100
+ * of 1,000 on the 5% grid): 5 more pretraining runs and fine-tunes.
  *
  * Budget: with everything above at 1,500 pretraining steps and 300-step fine-tunes, a fresh run took 41.2 min
  * (2,474 s: 60 jobs on two workers, of which 10 pretraining runs ≈ 2m 10s (MAE) and 2m 35s (PCAE) each, 30
  * fine-tunes of 35–55 s, the mask-0.9 arm ≈ 2m 55s a seed, the equal-time MAE ≈ 3m 08s a seed). The cpu
  * profile therefore takes the shorter schedule the pilots had checked (last row of the table: 1,000 pretraining
  * steps, 200-step fine-tunes; MAE and PCAE still +7 to +14 pp over random init), and the equal-time runs queue
- * beside the fine-tunes instead of after them (`study.ts`). Mask ratio 0.85 runs at the gpu profile only.
+ * beside the fine-tunes instead of after them (`study.ts`): measured fresh, 1,737 s (29.0 min). Mask ratio
+ * 0.85 runs at the gpu profile only.
  *
  * @module
  */
