@@ -164,3 +164,34 @@ export function unlessAtCeiling(
   }
   return judgement(j.verdict, rule, j.reason);
 }
+
+/**
+ * The mirror of {@link unlessAtCeiling} for a score with a chance level: when every compared mean in `means` is
+ * at or below `floor` (e.g. chance accuracy), the arms carry no signal to rank, and the claim is inconclusive
+ * whatever `j` said; otherwise `j`, with the floor condition added to its rule.
+ *
+ * @example
+ * ```ts
+ * import { unlessAtFloor, verdictGreater } from "./verdict.ts";
+ * // two classifiers at 6% and 7% on an 8-way task (chance 12.5%): their difference says nothing
+ * const j = unlessAtFloor(verdictGreater({ mean: 1, ci95: [0.2, 1.8], n: 5 }, 0), [6, 7], 12.5, "accuracy (%)");
+ * j.verdict; // "inconclusive"
+ * ```
+ */
+export function unlessAtFloor(
+  j: Judgement,
+  means: readonly number[],
+  floor: number,
+  what: string,
+): Judgement {
+  const rule = `${j.rule}; inconclusive when every compared ${what} is ≤ ${floor} (at or below chance)`;
+  if (means.length > 0 && means.every((m) => m <= floor)) {
+    const hi = Math.max(...means);
+    return judgement(
+      "inconclusive",
+      rule,
+      `every compared ${what} is at or below chance (≤ ${floor}; highest ${Number(hi.toPrecision(3))})`,
+    );
+  }
+  return judgement(j.verdict, rule, j.reason);
+}

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import {
   unlessAtCeiling,
+  unlessAtFloor,
   verdictGreater,
   verdictLess,
   verdictRankAgreement,
@@ -54,4 +55,15 @@ Deno.test("unlessAtCeiling: inconclusive when every compared mean is at the ceil
   const free = unlessAtCeiling(j, [0.99, 0.9], 0.98, "accuracy");
   assertEquals(free.verdict, "reproduced");
   assert(free.rule.includes("≥ 0.98"));
+});
+
+Deno.test("unlessAtFloor: inconclusive when every compared mean is at or below chance, else the judgement", () => {
+  const j = verdictLess({ mean: -3, ci95: [-4, -2], n: 5 }, 0);
+  const floored = unlessAtFloor(j, [6.2, 7.9], 12.5, "accuracy (%)");
+  assertEquals(floored.verdict, "inconclusive");
+  assert(floored.reason!.includes("at or below chance") && floored.reason!.includes("7.9"), floored.reason!);
+  // one arm above chance: the comparison stands (a rule that destroys accuracy is a finding)
+  const free = unlessAtFloor(j, [6.2, 22], 12.5, "accuracy (%)");
+  assertEquals(free.verdict, "reproduced");
+  assert(free.rule.includes("≤ 12.5"));
 });
