@@ -153,16 +153,7 @@ export function unlessAtCeiling(
   ceiling: number,
   what: string,
 ): Judgement {
-  const rule = `${j.rule}; inconclusive when every compared ${what} is ≥ ${ceiling} (at its ceiling)`;
-  if (means.length > 0 && means.every((m) => m >= ceiling)) {
-    const lo = Math.min(...means);
-    return judgement(
-      "inconclusive",
-      rule,
-      `every compared ${what} is at its ceiling (≥ ${ceiling}; lowest ${Number(lo.toPrecision(3))})`,
-    );
-  }
-  return judgement(j.verdict, rule, j.reason);
+  return unlessSaturated(j, means, ceiling, "above", what);
 }
 
 /**
@@ -184,13 +175,26 @@ export function unlessAtFloor(
   floor: number,
   what: string,
 ): Judgement {
-  const rule = `${j.rule}; inconclusive when every compared ${what} is ≤ ${floor} (at or below chance)`;
-  if (means.length > 0 && means.every((m) => m <= floor)) {
-    const hi = Math.max(...means);
+  return unlessSaturated(j, means, floor, "below", what);
+}
+
+/** `j`, unless every mean sits at or beyond `bound` on `side`: then inconclusive (shared by the two above). */
+function unlessSaturated(
+  j: Judgement,
+  means: readonly number[],
+  bound: number,
+  side: "above" | "below",
+  what: string,
+): Judgement {
+  const above = side === "above";
+  const [op, at] = above ? ["≥", "at its ceiling"] : ["≤", "at or below chance"];
+  const rule = `${j.rule}; inconclusive when every compared ${what} is ${op} ${bound} (${at})`;
+  if (means.length > 0 && means.every((m) => above ? m >= bound : m <= bound)) {
+    const [word, edge] = above ? ["lowest", Math.min(...means)] : ["highest", Math.max(...means)];
     return judgement(
       "inconclusive",
       rule,
-      `every compared ${what} is at or below chance (≤ ${floor}; highest ${Number(hi.toPrecision(3))})`,
+      `every compared ${what} is ${at} (${op} ${bound}; ${word} ${Number(edge.toPrecision(3))})`,
     );
   }
   return judgement(j.verdict, rule, j.reason);

@@ -68,7 +68,7 @@
  * claims) and at the training batch of 32 (equal wall time), MAE and PCAE steps interleaved, median of the timed
  * repeats. With 6 repeats the per-seed MAE / PCAE ratio at batch 256 spread from 0.92 to 1.10 on this shared VM
  * (single timed steps of one method wander by ±15% over a minute); with 20 the medians of three
- * seeds gave 1.03–1.06, so the cpu profile times 12 repeats after 2 warm-up steps, before any training starts (the
+ * seeds gave 1.03–1.06; the cpu profile times 12 (what the budget left) after 2 warm-up steps, before any training starts (the
  * fresh run below timed its first seed while the workers were still loading: 1.18 against 1.05–1.11 for the
  * other four; waiting for them is the next change).
  * The equal-wall-time arm (the faster method pretrained ratio × base steps on a 5% grid) measured PCAE *slower* a
@@ -326,6 +326,11 @@ export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): Pca
     maskSweep: [0.85, 0.9],
     seeds: opts.seeds ?? PCAE_SEEDS.gpu,
   };
+}
+
+/** Seeds 0..cfg.seeds-1 (the PIRL and SimCLR reproductions' `seedList`). */
+export function seedList(cfg: PcaeConfig): number[] {
+  return Array.from({ length: cfg.seeds }, (_, i) => i);
 }
 
 /** The base run of a method with a seed (and overrides). */

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { baseRun } from "./config.ts";
+import { baseRun, seedList } from "./config.ts";
 import { finetuneJob, meanOf, type PcaeContext, type PcaeFinetuneResult } from "./run.ts";
 import type { FinetuneStudy, StepTiming } from "./experiments.ts";
 
@@ -73,17 +73,16 @@ export async function equalTimeStudy(
   const { cfg } = ctx;
   const ratio = trainStepRatio(timings);
   const steps = equalTimeSteps(cfg.base.steps, ratio, cfg.eval.equalTimeGrid);
-  const seeds = Array.from({ length: cfg.seeds }, (_, i) => i);
   const arm = (method: "mae" | "pcae") =>
-    steps[method] === cfg.base.steps
-      ? Promise.resolve(ft).then((f) => f[method])
-      : Promise.all(seeds.map((seed) =>
+    steps[method] === cfg.base.steps ? Promise.resolve(ft).then((f) => f[method]) : Promise.all(
+      seedList(cfg).map((seed) =>
         finetuneJob(ctx, {
           from: baseRun(cfg, method, seed, { steps: steps[method] }),
           seed,
           schedule: cfg.finetune.schedule,
         })
-      ));
+      ),
+    );
   const [mae, pcae] = await Promise.all([arm("mae"), arm("pcae")]);
   return { ratio, steps, mae, pcae };
 }

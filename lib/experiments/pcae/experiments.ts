@@ -9,7 +9,7 @@
 import { cached, jsonCodec } from "../../cache.ts";
 import { toBatch } from "../../data/batch.ts";
 import { backendInfo } from "../../backend/mod.ts";
-import { baseRun, type PcaeRunSpec } from "./config.ts";
+import { baseRun, type PcaeRunSpec, seedList } from "./config.ts";
 import { disposeModel } from "./model.ts";
 import {
   type FinetuneJob,
@@ -206,7 +206,7 @@ export function compareSettings(ratio: number): DropSetting[] {
  */
 export async function finetuneStudy(ctx: PcaeContext): Promise<FinetuneStudy> {
   const { cfg } = ctx;
-  const seeds = Array.from({ length: cfg.seeds }, (_, i) => i);
+  const seeds = seedList(cfg);
   const { schedule, dropRatios, controlRatios, compareRatio } = cfg.finetune;
   const arms = 3 + dropRatios.length + dropRatios.filter((r) => controlRatios.includes(r)).length +
     cfg.maskSweep.length;

@@ -1,6 +1,6 @@
 /**
- * Everything the PCAE notebook trains, in the order that keeps its timings clean: the step timings first (the
- * workers are idle then), the pretraining runs with their frozen evaluations, then the fine-tuning study and the
+ * Everything the PCAE notebook trains, in the order that keeps its timings clean: the step timings first (no job
+ * has reached the workers yet, though they may still be loading: see `config.ts`), the pretraining runs with their frozen evaluations, then the fine-tuning study and the
  * equal-wall-time pair together, so that any extra equal-time runs queue on the pool beside the fine-tunes
  * instead of after them (on the 2-core machine this saves most of their wall time).
  *
