@@ -11,12 +11,19 @@ import { loadPaperTable, type PaperTable, paperValue } from "../../papers.ts";
 
 export { paperValue };
 import { type Claim, makeClaim } from "../../report/results.ts";
-import { verdictGreater, verdictLess, verdictRankAgreement, verdictWithin } from "../../report/verdict.ts";
+import {
+  type Judgement,
+  unlessAtFloor,
+  verdictGreater,
+  verdictLess,
+  verdictRankAgreement,
+  verdictWithin,
+} from "../../report/verdict.ts";
 import { type Estimate, meanCI } from "../../stats/confidence.ts";
 import type { PcaeConfig } from "./config.ts";
 import type { DropAccuracy, PcaeEval } from "./evaluate.ts";
 import type { FinetuneStudy, MethodRuns, StepTiming, ThroughputResult } from "./experiments.ts";
-import type { PcaeFinetuneResult } from "./run.ts";
+import { meanOf, type PcaeFinetuneResult } from "./run.ts";
 import { armRecord, type ArmRecords } from "../../report/gate.ts";
 import { stepMacs } from "./flops.ts";
 import type { EqualTimeStudy } from "./equal_time.ts";
@@ -259,12 +266,16 @@ export function dropClaims(
 
 /**
  * On the no-drop fine-tuned PCAE at inference (`compareSettings` order): the mean-token rule keeps more accuracy
- * than random dropping, and dropping progressively keeps more than dropping the same tokens at once.
+ * than random dropping, and dropping progressively keeps more than dropping the same tokens at once. `chance`
+ * is the label set's chance accuracy (a fraction): a comparison whose arms all score at or below it is
+ * inconclusive (the drops destroyed the prediction in both, so their order means nothing).
  */
-export function inferenceDropClaims(cfg: PcaeConfig, ft: FinetuneStudy): Claim[] {
+export function inferenceDropClaims(cfg: PcaeConfig, ft: FinetuneStudy, chance: number): Claim[] {
   const r = cfg.finetune.compareRatio;
   const at = (k: number) => ft.pcae.map((x) => 100 * x.inference[k].accuracy.mean);
   const vsRandom = pairedDiff(at(0), at(1)), vsOneShot = pairedDiff(at(0), at(2));
+  const floor = (j: Judgement, ks: number[]) =>
+    unlessAtFloor(j, ks.map((k) => meanOf(at(k))), Number((100 * chance).toFixed(1)), "accuracy (%)");
   return [
     makeClaim(
       {
@@ -277,7 +288,7 @@ export function inferenceDropClaims(cfg: PcaeConfig, ft: FinetuneStudy): Claim[]
         kind: "headline",
         arms: ["pcae"],
       },
-      verdictGreater(vsRandom, 0, { a: "mean-token − random (pp)", b: "zero" }),
+      floor(verdictGreater(vsRandom, 0, { a: "mean-token − random (pp)", b: "zero" }), [0, 1]),
       pcaeArms(ft),
     ),
     makeClaim(
@@ -292,7 +303,7 @@ export function inferenceDropClaims(cfg: PcaeConfig, ft: FinetuneStudy): Claim[]
         kind: "headline",
         arms: ["pcae"],
       },
-      verdictGreater(vsOneShot, 0, { a: "progressive − one-shot (pp)", b: "zero" }),
+      floor(verdictGreater(vsOneShot, 0, { a: "progressive − one-shot (pp)", b: "zero" }), [0, 2]),
       pcaeArms(ft),
     ),
   ];

@@ -67,10 +67,10 @@
  * 32.6 and 34.9%, above its no-drop 32.2%). Step times are measured at the compute-bound batch of 256 (the speed
  * claims) and at the training batch of 32 (equal wall time), MAE and PCAE steps interleaved, median of the timed
  * repeats. With 6 repeats the per-seed MAE / PCAE ratio at batch 256 spread from 0.92 to 1.10 on this shared VM
- * (single timed steps of one method wander by ±15% over a minute); with 20 the medians of three
- * seeds gave 1.03–1.06; the cpu profile times 12 (what the budget left) after 2 warm-up steps, before any training starts (the
- * fresh run below timed its first seed while the workers were still loading: 1.18 against 1.05–1.11 for the
- * other four; waiting for them is the next change).
+ * (single timed steps of one method wander by ±15% over a minute); with 20 the medians of three seeds gave
+ * 1.03–1.06, so the cpu profile times 16 repeats after 2 warm-up steps, before any training starts and once the
+ * workers have loaded (one run timed its first seed while they were still starting: 1.18 against 1.05–1.11 for
+ * the other four); the inference throughput, a sanity check, takes 6.
  * The equal-wall-time arm (the faster method pretrained ratio × base steps on a 5% grid) measured PCAE *slower* a
  * step at batch 32 (MAE / PCAE 0.93 in both fresh runs), so MAE gets 5–10% more steps (1,575 of 1,500; 1,100
  * of 1,000 on the 5% grid): 5 more pretraining runs and fine-tunes.
@@ -166,10 +166,12 @@ export interface PcaeConfig {
     /** Neighbours of the cosine kNN (majority vote). */
     knnK: number;
     /**
-     * Timing: batch of images per forward / per step, warm-up and timed repetitions. The speed claims use the
-     * step at this batch (compute-bound); the step at the training batch is timed beside it for equal wall time.
+     * Timing: batch of images per forward / per step, warm-up and timed repetitions of the pretraining steps,
+     * and timed repetitions of the inference throughput (Table 5's sanity check, which needs fewer). The speed
+     * claims use the step at this batch (compute-bound); the step at the training batch is timed beside it for
+     * equal wall time.
      */
-    timing: { batch: number; warmup: number; repeats: number };
+    timing: { batch: number; warmup: number; repeats: number; throughputRepeats: number };
     /**
      * Equal wall time: the faster method's steps at the other's wall time, `base.steps` × (speed ratio at the
      * training batch), are rounded to this fraction of `base.steps`; when that rounds to `base.steps` (the
@@ -248,7 +250,7 @@ export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): Pca
         l2Grid: [1e-2],
         maxIter: 20,
         knnK: 5,
-        timing: { batch: 16, warmup: 1, repeats: 2 },
+        timing: { batch: 16, warmup: 1, repeats: 2, throughputRepeats: 2 },
         equalTimeGrid: 0.05,
       },
       finetune: {
@@ -281,7 +283,7 @@ export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): Pca
         l2Grid: [1e-3, 1e-1, 10],
         maxIter: 100,
         knnK: 20,
-        timing: { batch: 256, warmup: 2, repeats: 12 },
+        timing: { batch: 256, warmup: 2, repeats: 16, throughputRepeats: 6 },
         equalTimeGrid: 0.05,
       },
       finetune: {
@@ -313,7 +315,7 @@ export function pcaeConfig(profile: Profile, opts: { seeds?: number } = {}): Pca
       l2Grid: [1e-5, 1e-3, 1e-1, 10],
       maxIter: 200,
       knnK: 200,
-      timing: { batch: 256, warmup: 3, repeats: 10 },
+      timing: { batch: 256, warmup: 3, repeats: 10, throughputRepeats: 10 },
       equalTimeGrid: 0.05,
     },
     finetune: {

@@ -99,7 +99,7 @@ export async function dropThroughput(ctx: PcaeContext): Promise<ThroughputResult
               x,
               cfg.dropRatios,
               cfg.teacher.dropBefore,
-              cfg.eval.timing,
+              { warmup: cfg.eval.timing.warmup, repeats: cfg.eval.timing.throughputRepeats },
             );
             return { seed, ratios: cfg.dropRatios, imagesPerSecond: ips };
           } finally {

@@ -1,6 +1,6 @@
 /**
- * Everything the PCAE notebook trains, in the order that keeps its timings clean: the step timings first (no job
- * has reached the workers yet, though they may still be loading: see `config.ts`), the pretraining runs with their frozen evaluations, then the fine-tuning study and the
+ * Everything the PCAE notebook trains, in the order that keeps its timings clean: the step timings first (once the
+ * workers have loaded and before any job reaches them), the pretraining runs with their frozen evaluations, then the fine-tuning study and the
  * equal-wall-time pair together, so that any extra equal-time runs queue on the pool beside the fine-tunes
  * instead of after them (on the 2-core machine this saves most of their wall time).
  *
@@ -38,6 +38,7 @@ export interface TrainingStudy {
 
 /** Time, pretrain, evaluate and fine-tune (see the module doc). */
 export async function trainingStudy(ctx: PcaeContext): Promise<TrainingStudy> {
+  await ctx.pool?.ready(); // workers still loading would share the cores with the first seed's timings
   const timings = await stepTimings(ctx);
   const runs = await methodRuns(ctx);
   const pending = finetuneStudy(ctx);

@@ -136,7 +136,11 @@ Deno.test("claims: verdicts follow the synthetic measurements", async () => {
   ]);
   assertEquals(drops[2].paper, 1.2);
   // mean-token beats random (+10 pp); progressive loses to one-shot (−5 pp)
-  assertEquals(inferenceDropClaims(cfg, ft).map((c) => c.verdict), ["reproduced", "not-reproduced"]);
+  assertEquals(inferenceDropClaims(cfg, ft, 0.125).map((c) => c.verdict), ["reproduced", "not-reproduced"]);
+  // every compared arm at or below chance: no order to read, whatever the difference
+  const floored = inferenceDropClaims(cfg, ft, 0.99);
+  assertEquals(floored.map((c) => c.verdict), ["inconclusive", "inconclusive"]);
+  assert(floored[1].reason!.includes("at or below chance"), floored[1].reason!);
   const fast = speedupClaims(cfg, seeds.map((seed) => ({ seed, mae: 2, pcae: 1, sweep: [], train })));
   assertEquals(fast.map((c) => c.verdict), ["reproduced", "reproduced", "reproduced"]); // 50% saving ≫ FLOPs'
   const slow = speedupClaims(
