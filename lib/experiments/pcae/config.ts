@@ -72,16 +72,17 @@
  * workers have loaded (one run timed its first seed while they were still starting: 1.18 against 1.05–1.11 for
  * the other four); the inference throughput, a sanity check, takes 6.
  * The equal-wall-time arm (the faster method pretrained ratio × base steps on a 5% grid) measured PCAE *slower* a
- * step at batch 32 (MAE / PCAE 0.93 in both fresh runs), so MAE gets 5–10% more steps (1,575 of 1,500; 1,100
- * of 1,000 on the 5% grid): 5 more pretraining runs and fine-tunes.
+ * step at batch 32 (MAE / PCAE 0.93–0.94 in three fresh runs), so MAE gets 5–10% more steps (1,575 of 1,500;
+ * 1,050–1,100 of 1,000 on the 5% grid): 5 more pretraining runs and fine-tunes.
  *
  * Budget: with everything above at 1,500 pretraining steps and 300-step fine-tunes, a fresh run took 41.2 min
  * (2,474 s: 60 jobs on two workers, of which 10 pretraining runs ≈ 2m 10s (MAE) and 2m 35s (PCAE) each, 30
  * fine-tunes of 35–55 s, the mask-0.9 arm ≈ 2m 55s a seed, the equal-time MAE ≈ 3m 08s a seed). The cpu
  * profile therefore takes the shorter schedule the pilots had checked (last row of the table: 1,000 pretraining
  * steps, 200-step fine-tunes; MAE and PCAE still +7 to +14 pp over random init), and the equal-time runs queue
- * beside the fine-tunes instead of after them (`study.ts`): measured fresh, 1,737 s (29.0 min). Mask ratio
- * 0.85 runs at the gpu profile only.
+ * beside the fine-tunes instead of after them (`study.ts`): measured fresh, 1,737 s (29.0 min) with 12 timing
+ * repeats for both the steps and the throughput, then 1,578 s (26.3 min) with the settings below (16 step
+ * repeats once the workers have loaded, 6 for the throughput). Mask ratio 0.85 runs at the gpu profile only.
  *
  * @module
  */
