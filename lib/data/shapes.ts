@@ -23,15 +23,15 @@
  * Rendering: each shape is a signed distance function in object coordinates (rotated, scaled by its
  * circumradius); pixels whose centre is farther than a pixel half-diagonal from the edge are filled directly,
  * edge pixels are supersampled 4×4 and the interior of textured objects 3×3, which anti-aliases edges and
- * textures. Object hues stay within ±20° of the bin centre and the texture's second tone is a darker shade of
+ * textures. Object hues stay within ±20° of the bin centre (`hueJitter`) and the texture's second tone is a darker shade of
  * the same hue, so the colour label is the hue of the object pixels. Backgrounds are desaturated (saturation
  * ≤ 0.3). Objects never touch (their circumcircles are ≥ 2.5 px apart) and the group centroid is ≥ 1.5 px off
  * the image midlines, so `count` equals the number of 8-connected object regions and `position` is unambiguous.
  *
  * Variants ({@link ShapesDistribution}): `objectScale` (bigger objects), `maxObjects` (fewer objects), and
  * `backgrounds`, `textures`, `sizes` (draw only some classes of those label sets, balanced over them) and
- * `rotate: false` (upright objects) make easier or less cluttered versions of the same dataset; the defaults
- * are the dataset above, byte for byte.
+ * `rotate: false` (upright objects) make easier or less cluttered versions of the same dataset, and `hueJitter`
+ * (hues spread up to the bin edges) a harder `colour` label; the defaults are the dataset above, byte for byte.
  *
  * Determinism: labels are balanced permutations drawn from `Rng(seed).fork("<split>:<label set>")`, and image
  * i's free parameters come from `Rng(seed).fork("<split>:image:<i>")`; the same seed and sizes give the same
@@ -83,6 +83,13 @@ export interface ShapesDistribution {
   sizes?: string[];
   /** Rotate each object by a random angle (default true); false draws every object upright. */
   rotate?: boolean;
+  /**
+   * Largest deviation (degrees, 0–30) of an object's hue from its colour bin centre (default
+   * {@link HUE_JITTER} = 20, which leaves 20° between neighbouring bins). At 30 the bins touch: hues cover the
+   * circle uniformly and the `colour` label asks for fine hue discrimination at the bin edges. The random
+   * stream is the same at every value (only the hue's scale changes).
+   */
+  hueJitter?: number;
 }
 
 /** Options of `renderShapes`. */
@@ -254,6 +261,10 @@ function distribution(opts: ShapesDistribution) {
   if (!(Number.isInteger(maxObjects) && maxObjects >= 1 && maxObjects <= 3)) {
     throw new Error(`shapes: maxObjects must be 1, 2 or 3, got ${maxObjects}`);
   }
+  const hueJitter = opts.hueJitter ?? HUE_JITTER;
+  if (!(Number.isFinite(hueJitter) && hueJitter >= 0 && hueJitter <= 30)) {
+    throw new Error(`shapes: hueJitter must be a number of degrees in [0, 30], got ${hueJitter}`);
+  }
   return {
     objectScale,
     maxObjects,
@@ -261,6 +272,7 @@ function distribution(opts: ShapesDistribution) {
     textures: allowedClasses("texture", opts.textures),
     sizes: allowedClasses("size", opts.sizes),
     rotate: opts.rotate ?? true,
+    hueJitter,
   };
 }
 
@@ -273,6 +285,7 @@ export function describeShapesDistribution(opts: ShapesDistribution): string {
   if (opts.textures) parts.push(`textures=${opts.textures.join("|")}`);
   if (opts.sizes) parts.push(`sizes=${opts.sizes.join("|")}`);
   if (opts.rotate === false) parts.push("upright");
+  if ((opts.hueJitter ?? HUE_JITTER) !== HUE_JITTER) parts.push(`hueJitter=${opts.hueJitter}`);
   return parts.join(", ");
 }
 
@@ -316,7 +329,7 @@ export function renderShapes(n: number, seed: number, opts: ShapesOptions = {}):
      }
     const mask = masks.subarray(i * S * S, (i + 1) * S * S);
     objs.forEach((o, j) => {
-      o.hue = (colour * 60 + rng.uniform(-HUE_JITTER, HUE_JITTER) + 360) % 360;
+      o.hue = (colour * 60 + rng.uniform(-dist.hueJitter, dist.hueJitter) + 360) % 360;
       const sat = rng.uniform(0.65, 1), val = rng.uniform(0.75, 1);
       const fg = hsvToRgb(o.hue, sat, val);
       const dark = hsvToRgb(o.hue, sat, val * 0.45);
@@ -492,6 +505,7 @@ export function loadShapes(opts: LoadShapesOptions = {}): Dataset {
     textures: opts.textures,
     sizes: opts.sizes,
     rotate: opts.rotate,
+    hueJitter: opts.hueJitter,
   };
   const variant = describeShapesDistribution(dist);
   return {

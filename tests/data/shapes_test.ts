@@ -184,6 +184,7 @@ Deno.test("shapes options: the defaults (given or omitted) keep the generator's 
     textures: [...SHAPES_LABEL_SETS.texture],
     sizes: [...SHAPES_LABEL_SETS.size],
     rotate: true,
+    hueJitter: HUE_JITTER,
   });
   assertEquals(explicit.split.images, golden.split.images);
   assertEquals(explicit.split.labels, golden.split.labels);
@@ -228,6 +229,23 @@ Deno.test("shapes options: objectScale scales the radii, rotate: false draws upr
   });
   // Same seed, same free parameters: only the radii / angles differ, not the label draws.
   assertEquals(v.split.labels.shape, renderShapes(120, 5, { maxObjects: 1 }).split.labels.shape);
+});
+
+Deno.test("shapes options: hueJitter spreads hues to the bin edges and changes nothing else", () => {
+  const n = 240;
+  const base = renderShapes(n, 9), wide = renderShapes(n, 9, { hueJitter: 30 });
+  assertEquals(wide.split.labels, base.split.labels);
+  const offsets = (v: typeof base) =>
+    v.objects.flatMap((objs, i) =>
+      objs.map((o) => ((o.hue - 60 * v.split.labels.colour[i] + 540) % 360) - 180) // signed, degrees
+    );
+  const a = offsets(base), b = offsets(wide);
+  // the same draws, scaled: offset 30/20 times the default one (same geometry, same stream)
+  b.forEach((x, k) => assert(Math.abs(x - 1.5 * a[k]) < 1e-9, `offset ${x} vs 1.5 × ${a[k]}`));
+  assert(Math.max(...b.map(Math.abs)) > 25 && Math.max(...b.map(Math.abs)) <= 30);
+  assertEquals(wide.objects.map((o) => o.map((x) => [x.x, x.y, x.r])), base.objects.map((o) => o.map((x) => [x.x, x.y, x.r])));
+  assertThrows(() => renderShapes(4, 0, { hueJitter: 31 }), Error, "hueJitter");
+  assert(loadShapes({ nTrain: 4, nTest: 4, hueJitter: 30 }).provenance.includes("hueJitter=30"));
 });
 
 Deno.test("shapes options: invalid options throw one-line errors; loadShapes names the variant", () => {
