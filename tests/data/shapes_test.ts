@@ -243,7 +243,10 @@ Deno.test("shapes options: hueJitter spreads hues to the bin edges and changes n
   // the same draws, scaled: offset 30/20 times the default one (same geometry, same stream)
   b.forEach((x, k) => assert(Math.abs(x - 1.5 * a[k]) < 1e-9, `offset ${x} vs 1.5 × ${a[k]}`));
   assert(Math.max(...b.map(Math.abs)) > 25 && Math.max(...b.map(Math.abs)) <= 30);
-  assertEquals(wide.objects.map((o) => o.map((x) => [x.x, x.y, x.r])), base.objects.map((o) => o.map((x) => [x.x, x.y, x.r])));
+  assertEquals(
+    wide.objects.map((o) => o.map((x) => [x.x, x.y, x.r])),
+    base.objects.map((o) => o.map((x) => [x.x, x.y, x.r])),
+  );
   assertThrows(() => renderShapes(4, 0, { hueJitter: 31 }), Error, "hueJitter");
   assert(loadShapes({ nTrain: 4, nTest: 4, hueJitter: 30 }).provenance.includes("hueJitter=30"));
 });
