@@ -23,8 +23,8 @@
  * Rendering: each shape is a signed distance function in object coordinates (rotated, scaled by its
  * circumradius); pixels whose centre is farther than a pixel half-diagonal from the edge are filled directly,
  * edge pixels are supersampled 4×4 and the interior of textured objects 3×3, which anti-aliases edges and
- * textures. Object hues stay within ±20° of the bin centre (`hueJitter`) and the texture's second tone is a darker shade of
- * the same hue, so the colour label is the hue of the object pixels. Backgrounds are desaturated (saturation
+ * textures. Object hues stay within ±20° of the bin centre (`hueJitter`) and the texture's second tone is a
+ * darker shade of the same hue, so the colour label is the hue of the object pixels. Backgrounds are desaturated (saturation
  * ≤ 0.3). Objects never touch (their circumcircles are ≥ 2.5 px apart) and the group centroid is ≥ 1.5 px off
  * the image midlines, so `count` equals the number of 8-connected object regions and `position` is unambiguous.
  *
@@ -494,19 +494,8 @@ export interface LoadShapesOptions extends ShapesDistribution {
 
 /** The `shapes` dataset: train and test rendered from disjoint streams of one seed. */
 export function loadShapes(opts: LoadShapesOptions = {}): Dataset {
-  const seed = opts.seed ?? 0,
-    nTrain = opts.nTrain ?? 10000,
-    nTest = opts.nTest ?? 2000,
-    size = opts.size ?? 32;
-  const dist: ShapesDistribution = {
-    objectScale: opts.objectScale,
-    maxObjects: opts.maxObjects,
-    backgrounds: opts.backgrounds,
-    textures: opts.textures,
-    sizes: opts.sizes,
-    rotate: opts.rotate,
-    hueJitter: opts.hueJitter,
-  };
+  // every other field is a distribution option, so a new one reaches the renderer without being listed here
+  const { seed = 0, nTrain = 10000, nTest = 2000, size = 32, ...dist } = opts;
   const variant = describeShapesDistribution(dist);
   return {
     name: "shapes",

@@ -1,7 +1,7 @@
 /**
- * Everything the PCAE notebook trains, in the order that keeps its timings clean: the step timings first (once the
- * workers have loaded and before any job reaches them), the pretraining runs with their frozen evaluations, then the fine-tuning study and the
- * equal-wall-time pair together, so that any extra equal-time runs queue on the pool beside the fine-tunes
+ * Everything the PCAE notebook trains, in the order that keeps its timings clean: the step timings first (once
+ * the workers have loaded and before any job reaches them), the pretraining runs with their frozen evaluations,
+ * then the fine-tuning study and the equal-wall-time pair together, so that any extra equal-time runs queue on the pool beside the fine-tunes
  * instead of after them (on the 2-core machine this saves most of their wall time).
  *
  * @example
