@@ -183,6 +183,12 @@ export interface FinetuneStudy {
    * and, at `finetune.controlRatios`, the random-init student under the same drops (a control; absent elsewhere).
    */
   drops: { ratio: number; pcae: PcaeFinetuneResult[]; random?: PcaeFinetuneResult[] }[];
+  /**
+   * The drop rules compared where Table 5 measures drops (during fine-tuning and at its test), at
+   * `finetune.compareRatio`: PCAE fine-tuned dropping random tokens, and dropping the mean-token rule's tokens
+   * all at once before the first drop block. Progressive mean-token dropping at that ratio is `drops`' entry.
+   */
+  rules: { ratio: number; random: PcaeFinetuneResult[]; oneShot: PcaeFinetuneResult[] };
   /** Table 4: PCAE pretrained at each mask ratio of `maskSweep` (base steps, same seeds), fine-tuned. */
   masks: { maskRatio: number; pcae: PcaeFinetuneResult[] }[];
 }
@@ -201,20 +207,29 @@ export function compareSettings(ratio: number): DropSetting[] {
 
 /**
  * Fine-tune random init, MAE and PCAE of every seed; PCAE again at each drop ratio (and random init at the
- * control ratios); and PCAE pretrained at each swept mask ratio (side by side on the pool; a fine-tune job
- * pretrains its student first when that run is not cached).
+ * control ratios), and with the other two drop rules at the compared ratio; and PCAE pretrained at each swept
+ * mask ratio (side by side on the pool; a fine-tune job pretrains its student first when that run is not
+ * cached).
  */
 export async function finetuneStudy(ctx: PcaeContext): Promise<FinetuneStudy> {
   const { cfg } = ctx;
   const seeds = seedList(cfg);
   const { schedule, dropRatios, controlRatios, compareRatio } = cfg.finetune;
-  const arms = 3 + dropRatios.length + dropRatios.filter((r) => controlRatios.includes(r)).length +
+  if (!dropRatios.includes(compareRatio)) {
+    throw new Error(
+      `pcae: finetune.compareRatio ${compareRatio} must be one of finetune.dropRatios (${
+        dropRatios.join(", ")
+      })`,
+    );
+  }
+  const [, randomRule, oneShotRule] = compareSettings(compareRatio);
+  const arms = 5 + dropRatios.length + dropRatios.filter((r) => controlRatios.includes(r)).length +
     cfg.maskSweep.length;
   emitProgress({ kind: "plan", runs: seeds.length * arms });
   const ft = (from: (s: number) => PcaeRunSpec | null, extra: Partial<FinetuneJob> = {}) =>
     Promise.all(seeds.map((seed) => finetuneJob(ctx, { from: from(seed), seed, schedule, ...extra })));
   const pcaeRun = (s: number) => baseRun(cfg, "pcae", s);
-  const [random, mae, pcae, drops, masks] = await Promise.all([
+  const [random, mae, pcae, drops, rules, masks] = await Promise.all([
     ft(() => null),
     ft((s) => baseRun(cfg, "mae", s)),
     ft(pcaeRun, { inference: compareSettings(compareRatio) }),
@@ -226,10 +241,12 @@ export async function finetuneStudy(ctx: PcaeContext): Promise<FinetuneStudy> {
       ]);
       return r ? { ratio, pcae: p, random: r } : { ratio, pcae: p };
     })),
+    Promise.all([ft(pcaeRun, { drop: randomRule }), ft(pcaeRun, { drop: oneShotRule })])
+      .then(([random, oneShot]) => ({ ratio: compareRatio, random, oneShot })),
     Promise.all(cfg.maskSweep.map(async (maskRatio) => ({
       maskRatio,
       pcae: await ft((s) => baseRun(cfg, "pcae", s, { maskRatio })),
     }))),
   ]);
-  return { seeds, random, mae, pcae, drops, masks };
+  return { seeds, random, mae, pcae, drops, rules, masks };
 }

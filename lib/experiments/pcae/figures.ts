@@ -76,8 +76,9 @@ export function methodsSpec(runs: MethodRuns): VegaLiteSpec {
 
 /**
  * Fine-tuned test accuracy (%) of random init, MAE and PCAE, of PCAE pretrained at the swept mask ratios, of
- * PCAE (and, where run, random init) fine-tuned with drops, and of the no-drop PCAE scored with the three
- * inference drops (mean-token, random, one-shot).
+ * PCAE (and, where run, random init) fine-tuned with drops, of PCAE fine-tuned with the other two drop rules
+ * (random, one-shot) at the compared ratio, and of the no-drop PCAE scored with the three drops at inference only
+ * (mean-token, random, one-shot).
  */
 export function finetuneSpec(ft: FinetuneStudy): VegaLiteSpec {
   const acc = (rs: { accuracy: { mean: number } }[]) => meanCI(rs.map((r) => r.accuracy.mean));
@@ -94,6 +95,12 @@ export function finetuneSpec(ft: FinetuneStudy): VegaLiteSpec {
         ? [point(`random init, drop ${d.ratio} (fine-tune + inference)`, "fine-tuned", acc(d.random))]
         : []),
     ]),
+    point(`PCAE, drop ${ft.rules.ratio} random (fine-tune + inference)`, "fine-tuned", acc(ft.rules.random)),
+    point(
+      `PCAE, drop ${ft.rules.ratio} one-shot (fine-tune + inference)`,
+      "fine-tuned",
+      acc(ft.rules.oneShot),
+    ),
     point(`PCAE, drop ${r} mean-token (inference)`, "inference drop", inf(0)),
     point(`PCAE, drop ${r} random (inference)`, "inference drop", inf(1)),
     point(`PCAE, drop ${r} one-shot (inference)`, "inference drop", inf(2)),

@@ -291,7 +291,9 @@ function randomKey(cfg: PcaeConfig, seed: number) {
 function jobLabel(job: PcaeJob): string {
   if (job.kind === "finetune") {
     const from = job.from ? runLabel(job.from) : `random init · seed ${job.seed}`;
-    const drop = job.drop && job.drop.ratio > 0 ? ` (drop ${job.drop.ratio} ${job.drop.mode})` : "";
+    const drop = job.drop && job.drop.ratio > 0
+      ? ` (drop ${job.drop.ratio} ${job.drop.mode}${job.drop.oneShot ? " one-shot" : ""})`
+      : "";
     return `${from} → fine-tune${drop}`;
   }
   return job.kind === "run"

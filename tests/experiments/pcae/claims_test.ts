@@ -2,10 +2,10 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/ass
 import {
   accuracyAt,
   dropClaims,
+  dropRuleClaims,
   equalTimeArm,
   equalTimeClaim,
   exact,
-  inferenceDropClaims,
   learnedClaims,
   loadPcaePapers,
   maskClaims,
@@ -111,6 +111,12 @@ const ft: FinetuneStudy = {
       random: seeds.map((s) => ftOf(0.25 + 0.01 * s)),
     },
   ],
+  // fine-tuned with the other rules at 0.4: random drops 10 pp below the mean-token rule, one-shot 5 pp above
+  rules: {
+    ratio: 0.4,
+    random: seeds.map((s) => ftOf(0.23 + 0.01 * s)),
+    oneShot: seeds.map((s) => ftOf(0.38 + 0.01 * s)),
+  },
   // mask 0.9: 1 pp below the base mask ratio on every seed
   masks: [{ maskRatio: 0.9, pcae: seeds.map((s) => ftOf(0.41 + 0.01 * s)) }],
 };
@@ -135,10 +141,12 @@ Deno.test("claims: verdicts follow the synthetic measurements", async () => {
     ["t5-drop-0.4-costs-little", "headline", "not-reproduced"],
   ]);
   assertEquals(drops[2].paper, 1.2);
-  // mean-token beats random (+10 pp); progressive loses to one-shot (−5 pp)
-  assertEquals(inferenceDropClaims(cfg, ft, 0.125).map((c) => c.verdict), ["reproduced", "not-reproduced"]);
+  // fine-tuned with the drops: mean-token beats random (+10 pp); progressive loses to one-shot (−5 pp); the
+  // inference-only drops of the no-drop fine-tune (which rank the other way) are not what is judged
+  assertEquals(dropRuleClaims(cfg, ft, 0.125).map((c) => c.verdict), ["reproduced", "not-reproduced"]);
+  assertThrows(() => dropRuleClaims(cfg, { ...ft, rules: { ...ft.rules, ratio: 0.2 } }, 0.125), Error, "0.4");
   // every compared arm at or below chance: no order to read, whatever the difference
-  const floored = inferenceDropClaims(cfg, ft, 0.99);
+  const floored = dropRuleClaims(cfg, ft, 0.99);
   assertEquals(floored.map((c) => c.verdict), ["inconclusive", "inconclusive"]);
   assert(floored[1].reason!.includes("at or below chance"), floored[1].reason!);
   const fast = speedupClaims(cfg, seeds.map((seed) => ({ seed, mae: 2, pcae: 1, sweep: [], train })));

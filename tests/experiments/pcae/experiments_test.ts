@@ -37,6 +37,9 @@ Deno.test("methodRuns / dropThroughput / stepTimings: every seed, cached on the 
         : d.random === undefined)
     ),
   );
+  assertEquals(ft.rules.ratio, cfg.finetune.compareRatio);
+  assert(ft.rules.random[0].label.endsWith(`(drop ${ft.rules.ratio} random)`), ft.rules.random[0].label);
+  assert(ft.rules.oneShot[0].label.endsWith(`(drop ${ft.rules.ratio} mean-token one-shot)`));
   assertEquals(ft.masks.map((m) => m.maskRatio), cfg.maskSweep);
   assert(ft.masks.every((m) => m.pcae.length === 1 && m.pcae[0].label.includes(`mask ${m.maskRatio}`)));
   assertEquals(ft.pcae[0].inference.map((i) => [i.drop.mode, i.drop.oneShot ?? false]), [
